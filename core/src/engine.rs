@@ -1,0 +1,185 @@
+//! The interface engines implement: [`Engine`] (object-safe, so an engine
+//! can be chosen at run time by name) and the sans-IO [`Session`] behind a
+//! [`Connection`](crate::Connection), plus the [`Capabilities`] each engine
+//! declares.
+
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
+
+use crate::alert::{Alert, AlertDescription};
+use crate::cert::KeyType;
+use crate::config::{ClientTls, ServerTls};
+use crate::connection::ConnectionInfo;
+use crate::error::Error;
+use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::verify::VerifyHook;
+
+/// A TLS engine (rustls, OpenSSL, BoringSSL, ...).
+pub trait Engine: Send + Sync {
+    /// A short lower-case name: `"rustls"`, `"openssl"`, ...
+    fn name(&self) -> &'static str;
+
+    /// What this engine can and cannot do.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// A client session for `config`. The session's first flight is taken
+    /// by the [`Connection`](crate::Connection) through [`Session::resume`].
+    ///
+    /// # Errors
+    /// Configuration errors and [`Error::Unsupported`].
+    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error>;
+
+    /// A server session for `config`.
+    ///
+    /// # Errors
+    /// Configuration errors and [`Error::Unsupported`].
+    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error>;
+}
+
+/// What a connection hands its engine session.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct SessionContext {
+    /// The verify callback, if the application gave one.
+    pub verify: Option<Arc<VerifyHook>>,
+    /// The connection's waker cell: chain requests wake it when a store answers.
+    pub waker: Arc<Mutex<Option<Waker>>>,
+}
+
+impl SessionContext {
+    /// A context with this verify hook and a fresh waker cell.
+    pub fn new(verify: Option<VerifyHook>) -> Self {
+        Self { verify: verify.map(Arc::new), waker: Arc::default() }
+    }
+}
+
+/// The sans-IO engine session behind a [`Connection`](crate::Connection).
+///
+/// Every method appends the TLS bytes it produces to `out`; the connection
+/// hands them to the wire. When a method fails, the bytes already in `out`
+/// (an alert, typically) are still sent.
+pub trait Session: Send {
+    /// Process bytes from the peer, append decrypted application data to
+    /// `plaintext`. Incomplete records are kept for the next call.
+    ///
+    /// # Errors
+    /// The peer's faults ([`Error::BadTlsData`], [`Error::AlertReceived`],
+    /// [`Error::PeerCertificate`]) and the callbacks' vetoes.
+    fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// Encrypt application data. Before the handshake completes the data is
+    /// buffered and sent once it can be; it is never dropped.
+    ///
+    /// # Errors
+    /// Engine failures.
+    fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// Continue after a store answered (or emit the first flight): process
+    /// any peer bytes kept meanwhile, appending application data to
+    /// `plaintext`.
+    ///
+    /// # Errors
+    /// As [`Session::read_tls`].
+    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// Send `close_notify`.
+    ///
+    /// # Errors
+    /// Engine failures.
+    fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// Send an alert other than `close_notify` (the level is already checked).
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] where the engine cannot.
+    fn send_alert(&mut self, alert: Alert, out: &mut Vec<u8>) -> Result<(), Error>;
+
+    /// Where the session stands.
+    fn status(&self) -> SessionStatus;
+
+    /// The negotiated parameters so far.
+    fn info(&self) -> ConnectionInfo;
+
+    /// The connection ended with a fatal error: forget resumption data.
+    fn forget_session(&mut self) {}
+}
+
+/// Where a [`Session`] stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionStatus {
+    /// The handshake has not completed yet.
+    pub handshaking: bool,
+    /// The handshake waits for a certificate store's answer.
+    pub waiting_for_store: bool,
+    /// The peer's `close_notify` arrived.
+    pub peer_closed: bool,
+}
+
+/// How much of `send_alert` an engine can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertSending {
+    /// Only `close_notify` (through `application_finished` or `send_alert`).
+    CloseNotifyOnly,
+    /// Fatal alerts of any description, and `close_notify`; no warnings.
+    FatalOnly,
+    /// Any alert at any level the rules allow.
+    Any,
+}
+
+/// What an engine can do, as data: read by the conformance suite, the docs
+/// table and the CLI alike.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// The engine's name.
+    pub engine: &'static str,
+    /// The versions it negotiates.
+    pub versions: &'static [ProtocolVersion],
+    /// The cipher suites it offers (a subset of [`CipherSuite::ALL`]).
+    pub cipher_suites: &'static [CipherSuite],
+    /// The certificate key types it can use and verify.
+    pub key_types: &'static [KeyType],
+    /// The key-exchange groups it offers.
+    pub groups: &'static [NamedGroup],
+    /// Whether the TLS 1.3 suites offered can be restricted.
+    pub tls13_suite_selection: bool,
+    /// Whether `dh_params` (TLS 1.2 DHE suites) work.
+    pub dh_params: bool,
+    /// Whether a `ServerCertificates` may answer after its method returned.
+    pub later_server_certificate_answer: bool,
+    /// Whether a `ClientCertificateStore` may answer after its method returned.
+    pub later_client_certificate_answer: bool,
+    /// What `send_alert` can send.
+    pub alert_sending: AlertSending,
+    /// The alerts a verify-callback veto can send (others are replaced by the nearest).
+    pub verify_alerts: &'static [AlertDescription],
+    /// Whether `ConnectionInfo::session_id` is reported.
+    pub session_id: bool,
+    /// Whether session resumption works (and `ConnectionInfo::resumed` is reported).
+    pub resumption: bool,
+    /// Whether ALPN works.
+    pub alpn: bool,
+}
+
+impl Capabilities {
+    /// Whether this engine offers `suite`.
+    pub fn offers_suite(&self, suite: CipherSuite) -> bool {
+        self.cipher_suites.contains(&suite)
+    }
+
+    /// Whether `send_alert` can send `alert`.
+    pub fn can_send(&self, alert: Alert) -> bool {
+        match self.alert_sending {
+            AlertSending::Any => true,
+            AlertSending::FatalOnly => {
+                alert.level == crate::AlertLevel::Fatal || alert.description == AlertDescription::CLOSE_NOTIFY
+            }
+            AlertSending::CloseNotifyOnly => alert.description == AlertDescription::CLOSE_NOTIFY,
+        }
+    }
+
+    /// The [`Error::Unsupported`] for `feature`, named after this engine.
+    pub fn unsupported(&self, feature: crate::Feature) -> Error {
+        Error::Unsupported { engine: self.engine, feature }
+    }
+}

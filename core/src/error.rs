@@ -1,0 +1,537 @@
+//! The one error type of wiretls.
+//!
+//! Variants are grouped by who is to blame, as rustls does: the peer, the
+//! application's own callbacks, the caller (API misuse and configuration),
+//! certificates handed to wiretls, and the engine. Each of the seed's nine
+//! exception classes is exactly one variant:
+//!
+//! | seed exception | variant |
+//! |---|---|
+//! | `TLSAlertError` (`alert_code`, `alert_level`) | [`Error::AlertReceived`] |
+//! | `BadTLSDataError` | [`Error::BadTlsData`] |
+//! | `InvalidatedError` | [`Error::Invalidated`] |
+//! | `InvalidAlertLevel` | [`Error::InvalidAlertLevel`] |
+//! | `LeafCertificateHasNoPrivateKeyError` | [`Error::LeafCertificateHasNoPrivateKey`] |
+//! | `MoreThanOneLeafCertificateError` | [`Error::MoreThanOneLeafCertificate`] |
+//! | `NoLeafCertificateError` | [`Error::NoLeafCertificate`] |
+//! | `NoCertificateChainError` | [`Error::NoCertificateChain`] |
+//! | `ExtraneousPrivateKeyError` | [`Error::ExtraneousPrivateKey`] |
+
+use core::fmt;
+
+use crate::alert::{AlertDescription, AlertLevel};
+use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
+
+/// Everything that can go wrong in wiretls.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    // ---- The peer misbehaved -------------------------------------------------
+    /// The seed's `TLSAlertError`: the peer sent a fatal alert (or a warning
+    /// alert other than `close_notify`, which is reported and then ignored,
+    /// see [`Connection::data_from_wire`](crate::Connection::data_from_wire)).
+    #[error("the peer sent the alert {level} {description}")]
+    AlertReceived {
+        /// The seed's `alert_code`.
+        description: AlertDescription,
+        /// The seed's `alert_level`.
+        level: AlertLevel,
+    },
+
+    /// The seed's `BadTLSDataError`: the peer's bytes were invalid (a record
+    /// failed to decrypt, a message failed to parse, the protocol was not
+    /// followed, the stream was truncated).
+    #[error("bad TLS data from the peer: {kind}{}", alert_suffix(*alert_sent))]
+    BadTlsData {
+        /// What was wrong.
+        kind: BadData,
+        /// The alert that was written to the wire because of it, if any.
+        alert_sent: Option<AlertDescription>,
+    },
+
+    /// The peer's certificate failed the built-in checks (chain, validity,
+    /// host name); the verify callback was not called.
+    #[error("the peer's certificate was rejected: {problem}{}", alert_suffix(*alert_sent))]
+    PeerCertificate {
+        /// Why.
+        problem: CertificateProblem,
+        /// The alert that was written to the wire, if any.
+        alert_sent: Option<AlertDescription>,
+    },
+
+    // ---- The application's callbacks decided -----------------------------------
+    /// The verify callback rejected the peer.
+    #[error("the verify callback rejected the peer{}", alert_suffix(*alert_sent))]
+    Rejected {
+        /// The alert that was written to the wire, if any.
+        alert_sent: Option<AlertDescription>,
+    },
+
+    /// The server's `ServerCertificates` answered `None` for this server name:
+    /// the handshake failed with an alert, as the seed asks.
+    #[error("no server certificate chain for {server_name:?}{}", alert_suffix(*alert_sent))]
+    NoServerCertificate {
+        /// The SNI name the client asked for.
+        server_name: Option<String>,
+        /// The alert that was written to the wire, if any.
+        alert_sent: Option<AlertDescription>,
+    },
+
+    // ---- The caller misused the API ------------------------------------------
+    /// The seed's `InvalidatedError`: the call is no longer valid because of
+    /// an earlier event.
+    #[error("invalidated: {reason}")]
+    Invalidated {
+        /// The earlier event.
+        reason: InvalidatedReason,
+    },
+
+    /// The seed's `InvalidAlertLevel`: the level contradicts the
+    /// specification for this alert, or no level was given where the
+    /// specification leaves it open.
+    #[error("alert {description} cannot be sent with level {level:?}")]
+    InvalidAlertLevel {
+        /// The alert description.
+        description: AlertDescription,
+        /// The level that was asked for (`None`: the default was asked for).
+        level: Option<AlertLevel>,
+    },
+
+    /// The alert description is reserved and must never be sent.
+    #[error("alert {description} is reserved and must not be sent")]
+    ReservedAlert {
+        /// The alert description.
+        description: AlertDescription,
+    },
+
+    /// The configuration cannot work.
+    #[error("configuration error: {0}")]
+    Config(#[from] ConfigError),
+
+    // ---- Certificates handed to wiretls -----------------------------------------
+    /// The seed's `LeafCertificateHasNoPrivateKeyError`.
+    #[error("the leaf certificate {subject} has no private key")]
+    LeafCertificateHasNoPrivateKey {
+        /// The leaf's subject.
+        subject: String,
+    },
+
+    /// The seed's `MoreThanOneLeafCertificateError`.
+    #[error("{count} leaf (non-CA) certificates where one was expected")]
+    MoreThanOneLeafCertificate {
+        /// How many leaves there were.
+        count: usize,
+    },
+
+    /// The seed's `NoLeafCertificateError`.
+    #[error("no leaf (non-CA) certificate")]
+    NoLeafCertificate,
+
+    /// The seed's `NoCertificateChainError`: the chain does not reach any of
+    /// the roots the server named.
+    #[error("the certificate chain does not reach any of the {roots} roots the peer named")]
+    NoCertificateChain {
+        /// How many roots the peer named.
+        roots: usize,
+    },
+
+    /// The seed's `ExtraneousPrivateKeyError`: a private key where none
+    /// belongs (on a trust anchor, on a CA in a chain, a second key in a PEM
+    /// file).
+    #[error("a private key where none belongs ({subject})")]
+    ExtraneousPrivateKey {
+        /// The certificate the key was attached to, or a description of where
+        /// it was found.
+        subject: String,
+    },
+
+    /// A chain file holds a certificate that is not part of the chain that
+    /// starts at its leaf (the seed's TODO on strict chain files).
+    #[error("{subject} is not part of the certificate chain")]
+    CertificateNotInChain {
+        /// The subject of the stray certificate.
+        subject: String,
+    },
+
+    /// Bytes that should have been a certificate, key or PEM file were not.
+    #[error("malformed {what}: {detail}")]
+    Malformed {
+        /// What was being read.
+        what: Malformed,
+        /// The parser's message.
+        detail: String,
+    },
+
+    /// The private key does not belong to the leaf certificate.
+    #[error("the private key does not match the certificate {subject}")]
+    KeyMismatch {
+        /// The leaf's subject.
+        subject: String,
+    },
+
+    // ---- The engine ----------------------------------------------------------
+    /// The engine cannot do this; the capability is declared in its
+    /// [`Capabilities`](crate::Capabilities).
+    #[error("{engine} does not support {feature}")]
+    Unsupported {
+        /// The engine's name.
+        engine: &'static str,
+        /// What it lacks.
+        feature: Feature,
+    },
+
+    /// The engine failed in a way wiretls cannot classify further.
+    #[error("{engine} failed: {detail}")]
+    Engine {
+        /// The engine's name.
+        engine: &'static str,
+        /// The engine's own message.
+        detail: String,
+    },
+}
+
+fn alert_suffix(alert: Option<AlertDescription>) -> String {
+    match alert {
+        Some(a) => format!(" (sent alert {a})"),
+        None => String::new(),
+    }
+}
+
+/// Who is to blame for an [`Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blame {
+    /// The peer sent something wrong, or an alert.
+    Peer,
+    /// The application's own callbacks or stores decided.
+    Application,
+    /// The API was misused or misconfigured.
+    Caller,
+    /// Certificates or keys handed to wiretls are unusable.
+    Certificate,
+    /// The engine lacks a capability or failed.
+    Engine,
+}
+
+impl Error {
+    /// Who is to blame.
+    pub fn blame(&self) -> Blame {
+        match self {
+            Self::AlertReceived { .. } | Self::BadTlsData { .. } | Self::PeerCertificate { .. } => {
+                Blame::Peer
+            }
+            Self::Rejected { .. } | Self::NoServerCertificate { .. } => Blame::Application,
+            Self::Invalidated { .. }
+            | Self::InvalidAlertLevel { .. }
+            | Self::ReservedAlert { .. }
+            | Self::Config(_) => Blame::Caller,
+            Self::LeafCertificateHasNoPrivateKey { .. }
+            | Self::MoreThanOneLeafCertificate { .. }
+            | Self::NoLeafCertificate
+            | Self::NoCertificateChain { .. }
+            | Self::ExtraneousPrivateKey { .. }
+            | Self::CertificateNotInChain { .. }
+            | Self::Malformed { .. }
+            | Self::KeyMismatch { .. } => Blame::Certificate,
+            Self::Unsupported { .. } | Self::Engine { .. } => Blame::Engine,
+        }
+    }
+
+    /// The alert this error put on the wire, if any: the one mapping from
+    /// errors to alerts that every engine reports through.
+    pub fn alert_sent(&self) -> Option<AlertDescription> {
+        match self {
+            Self::BadTlsData { alert_sent, .. }
+            | Self::PeerCertificate { alert_sent, .. }
+            | Self::Rejected { alert_sent }
+            | Self::NoServerCertificate { alert_sent, .. } => *alert_sent,
+            _ => None,
+        }
+    }
+
+    /// Whether a connection that returned this error is invalidated (every
+    /// later `data_from_wire` / `data_from_application` gives
+    /// [`Error::Invalidated`]).
+    ///
+    /// Errors from the peer, the verify callback, a store's `None` and
+    /// engine failures end the connection; argument errors
+    /// ([`Error::InvalidAlertLevel`], [`Error::Unsupported`], ...) leave it as it
+    /// was.
+    pub fn invalidates(&self) -> bool {
+        matches!(
+            self,
+            Self::AlertReceived { .. }
+                | Self::BadTlsData { .. }
+                | Self::PeerCertificate { .. }
+                | Self::Rejected { .. }
+                | Self::NoServerCertificate { .. }
+                | Self::Engine { .. }
+        )
+    }
+
+    /// The alert a peer-caused error of this `kind` requires (RFC 8446
+    /// section 6.2 and RFC 5246 section 7.2).
+    pub fn alert_for(kind: BadData) -> Option<AlertDescription> {
+        Some(match kind {
+            BadData::Decrypt => AlertDescription::BAD_RECORD_MAC,
+            BadData::Decode => AlertDescription::DECODE_ERROR,
+            BadData::UnexpectedMessage => AlertDescription::UNEXPECTED_MESSAGE,
+            BadData::RecordOverflow => AlertDescription::RECORD_OVERFLOW,
+            BadData::IllegalParameter => AlertDescription::ILLEGAL_PARAMETER,
+            BadData::UnsupportedVersion => AlertDescription::PROTOCOL_VERSION,
+            BadData::NoCommonParameters => AlertDescription::HANDSHAKE_FAILURE,
+            BadData::MissingExtension => AlertDescription::MISSING_EXTENSION,
+            BadData::NoApplicationProtocol => AlertDescription::NO_APPLICATION_PROTOCOL,
+            BadData::HandshakeSignature => AlertDescription::DECRYPT_ERROR,
+            BadData::MissingCertificate => AlertDescription::CERTIFICATE_REQUIRED,
+            BadData::Truncated | BadData::Other => return None,
+        })
+    }
+}
+
+/// What was wrong with the peer's bytes ([`Error::BadTlsData`]).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadData {
+    /// A record failed authentication (`bad_record_mac`).
+    Decrypt,
+    /// A record or message could not be decoded (`decode_error`).
+    Decode,
+    /// A message arrived where the protocol does not allow it
+    /// (`unexpected_message`), including a wrongly typed record.
+    UnexpectedMessage,
+    /// A record was longer than the protocol allows (`record_overflow`).
+    RecordOverflow,
+    /// A field was out of range or inconsistent (`illegal_parameter`).
+    IllegalParameter,
+    /// The peer offered or chose a version wiretls refuses (`protocol_version`).
+    UnsupportedVersion,
+    /// No cipher suite, group or signature scheme in common (`handshake_failure`).
+    NoCommonParameters,
+    /// A mandatory extension was missing (`missing_extension`).
+    MissingExtension,
+    /// No ALPN protocol in common (`no_application_protocol`).
+    NoApplicationProtocol,
+    /// A handshake signature or Finished MAC did not verify (`decrypt_error`).
+    HandshakeSignature,
+    /// The server requires a client certificate and got none (`certificate_required`).
+    MissingCertificate,
+    /// The transport ended without a `close_notify`.
+    Truncated,
+    /// Something else the engine reported as a protocol violation.
+    Other,
+}
+
+impl fmt::Display for BadData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Decrypt => "a record failed to decrypt",
+            Self::Decode => "a message could not be decoded",
+            Self::UnexpectedMessage => "an unexpected message",
+            Self::RecordOverflow => "a record was too long",
+            Self::IllegalParameter => "an illegal parameter",
+            Self::UnsupportedVersion => "an unsupported protocol version",
+            Self::NoCommonParameters => "no parameters in common",
+            Self::MissingExtension => "a missing extension",
+            Self::NoApplicationProtocol => "no application protocol in common",
+            Self::HandshakeSignature => "a handshake signature did not verify",
+            Self::MissingCertificate => "the peer sent no certificate",
+            Self::Truncated => "the stream ended without close_notify",
+            Self::Other => "a protocol violation",
+        })
+    }
+}
+
+/// Why the peer's certificate failed the built-in checks.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// The chain does not lead to a trusted root (`unknown_ca`).
+    UnknownIssuer,
+    /// A certificate has expired (`certificate_expired`).
+    Expired,
+    /// A certificate is not valid yet (`certificate_expired`).
+    NotYetValid,
+    /// The leaf is not valid for the expected host name (`bad_certificate`).
+    NameMismatch,
+    /// A signature in the chain is wrong (`bad_certificate` / `decrypt_error`).
+    BadSignature,
+    /// A certificate was revoked (`certificate_revoked`).
+    Revoked,
+    /// A certificate is not valid for this purpose (`unsupported_certificate`).
+    InvalidPurpose,
+    /// A certificate could not be parsed (`bad_certificate` / `decode_error`).
+    BadEncoding,
+    /// Any other problem the engine reported (`certificate_unknown`).
+    Other,
+}
+
+impl CertificateProblem {
+    /// The alert RFC 8446 section 6.2 asks for.
+    pub const fn alert(self) -> AlertDescription {
+        match self {
+            Self::UnknownIssuer => AlertDescription::UNKNOWN_CA,
+            Self::Expired | Self::NotYetValid => AlertDescription::CERTIFICATE_EXPIRED,
+            Self::NameMismatch | Self::BadSignature => AlertDescription::BAD_CERTIFICATE,
+            Self::Revoked => AlertDescription::CERTIFICATE_REVOKED,
+            Self::InvalidPurpose => AlertDescription::UNSUPPORTED_CERTIFICATE,
+            Self::BadEncoding => AlertDescription::DECODE_ERROR,
+            Self::Other => AlertDescription::CERTIFICATE_UNKNOWN,
+        }
+    }
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnknownIssuer => "issued by an unknown CA",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not valid yet",
+            Self::NameMismatch => "not valid for the expected name",
+            Self::BadSignature => "a bad signature",
+            Self::Revoked => "revoked",
+            Self::InvalidPurpose => "not valid for this purpose",
+            Self::BadEncoding => "malformed",
+            Self::Other => "rejected",
+        })
+    }
+}
+
+/// The earlier event behind an [`Error::Invalidated`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidatedReason {
+    /// An earlier error ended the connection; it is kept here.
+    PreviousError(Box<Error>),
+    /// A certificate-chain callback was answered a second time.
+    AlreadyAnswered,
+    /// `application_finished` was called: no more application data may be sent.
+    Finished,
+    /// The connection is closed (close_notify exchanged, or the peer's
+    /// close_notify arrived) and accepts no more wire data.
+    Closed,
+    /// The handshake was abandoned before the store answered.
+    Abandoned,
+    /// The application sent this fatal alert.
+    AlertSent(crate::alert::Alert),
+}
+
+impl fmt::Display for InvalidatedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::PreviousError(e) => write!(f, "after an earlier error ({e})"),
+            Self::AlreadyAnswered => f.write_str("the callback was already answered"),
+            Self::Finished => f.write_str("the application already finished sending"),
+            Self::Closed => f.write_str("the connection is closed"),
+            Self::Abandoned => f.write_str("the connection that asked is gone"),
+            Self::AlertSent(a) => write!(f, "the application sent the alert {a}"),
+        }
+    }
+}
+
+/// What a configuration error is about ([`Error::Config`]).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The server name is neither a DNS name nor an IP address.
+    #[error("{0:?} is not a valid server name")]
+    InvalidServerName(String),
+    /// No protocol version was configured.
+    #[error("no protocol version enabled")]
+    NoVersions,
+    /// None of the configured cipher suites can be used with the configured versions.
+    #[error("no cipher suite usable with the enabled versions")]
+    NoUsableCipherSuites,
+    /// DHE cipher suites were configured on a server without `dh_params`.
+    #[error("DHE suite {0} configured without dh_params")]
+    DhSuiteWithoutParams(CipherSuite),
+    /// An empty ALPN protocol name, or one longer than 255 bytes.
+    #[error("invalid ALPN protocol name")]
+    InvalidAlpnProtocol,
+    /// The system trust store could not be loaded.
+    #[error("system trust store unavailable: {0}")]
+    SystemTrustStore(String),
+    /// A group was configured that the engine does not know.
+    #[error("unknown key-exchange group {0}")]
+    UnknownGroup(NamedGroup),
+    /// A version was configured twice or out of order.
+    #[error("version {0} listed twice")]
+    DuplicateVersion(ProtocolVersion),
+}
+
+/// What an engine lacks ([`Error::Unsupported`]).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// Sending this alert from the application.
+    SendAlert(AlertDescription),
+    /// A `ClientCertificateStore` answering after its method returned.
+    LaterClientCertificateAnswer,
+    /// A `ServerCertificates` answering after its method returned.
+    LaterServerCertificateAnswer,
+    /// Finite-field DH parameters (`dh_params`) for DHE suites.
+    DhParams,
+    /// Choosing which TLS 1.3 cipher suites are offered.
+    Tls13SuiteSelection,
+    /// This cipher suite.
+    CipherSuite(CipherSuite),
+    /// This protocol version.
+    Version(ProtocolVersion),
+    /// This key-exchange group.
+    Group(NamedGroup),
+    /// This certificate key type.
+    KeyType(crate::cert::KeyType),
+    /// The TLS session id.
+    SessionId,
+    /// Reporting whether a session was resumed.
+    ResumptionReport,
+    /// Sending this alert from the verify callback.
+    VerifyAlert(AlertDescription),
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SendAlert(a) => write!(f, "sending the alert {a}"),
+            Self::LaterClientCertificateAnswer => {
+                f.write_str("a client certificate store answering later")
+            }
+            Self::LaterServerCertificateAnswer => {
+                f.write_str("a server certificate store answering later")
+            }
+            Self::DhParams => f.write_str("dh_params (DHE suites)"),
+            Self::Tls13SuiteSelection => f.write_str("choosing TLS 1.3 cipher suites"),
+            Self::CipherSuite(s) => write!(f, "the cipher suite {s}"),
+            Self::Version(v) => write!(f, "{v}"),
+            Self::Group(g) => write!(f, "the group {g}"),
+            Self::KeyType(k) => write!(f, "{k:?} keys"),
+            Self::SessionId => f.write_str("reporting the session id"),
+            Self::ResumptionReport => f.write_str("reporting resumption"),
+            Self::VerifyAlert(a) => write!(f, "sending {a} from the verify callback"),
+        }
+    }
+}
+
+/// What was malformed ([`Error::Malformed`]).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// A PEM file.
+    Pem,
+    /// A DER certificate.
+    Certificate,
+    /// A private key.
+    PrivateKey,
+    /// DH parameters.
+    DhParams,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Pem => "PEM",
+            Self::Certificate => "certificate",
+            Self::PrivateKey => "private key",
+            Self::DhParams => "DH parameters",
+        })
+    }
+}

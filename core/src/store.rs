@@ -1,0 +1,269 @@
+//! Certificate stores the application implements, and the one-shot callback
+//! through which they answer — synchronously, later on the same thread, or
+//! from another thread.
+//!
+//! # The answer contract
+//! An engine that needs a chain calls the store's method with a
+//! [`CertificateChainCallback`] and returns to its caller. When the store
+//! answers (inside the method, or at any later time, on any thread):
+//! - the answer is kept in the callback's slot, and the connection's waker
+//!   (see [`Connection::set_waker`](crate::Connection::set_waker)) is woken;
+//! - the application then calls [`Connection::resume`](crate::Connection::resume)
+//!   (any `data_from_wire` call resumes too), which continues the handshake
+//!   and writes its next flight to the wire: the peer need not send anything;
+//! - peer bytes given to `data_from_wire` while the store had not answered
+//!   are kept and processed after the answer;
+//! - answering a second time gives [`Error::Invalidated`] with
+//!   [`InvalidatedReason::AlreadyAnswered`]; an answer that is refused
+//!   (for example [`Error::NoCertificateChain`]) does not count, so the store
+//!   may answer again with a better chain or `None`.
+
+use core::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
+
+use crate::cert::{Certificate, DistinguishedName};
+use crate::chain::{group_chains, CertificateChain};
+use crate::error::{Error, InvalidatedReason};
+
+/// The server's source of certificate chains (the seed's `ServerCertificates`).
+///
+/// Implemented by the user, called by wiretls once per handshake, when the
+/// ClientHello has arrived.
+pub trait ServerCertificates: Send + Sync {
+    /// Answer `callback` with the chain to send to a client that asked for
+    /// `server_name` (`None` when it sent no SNI). Answering `None` fails the
+    /// handshake with an alert. A default chain that does not match the name
+    /// is acceptable. The answer may come after this method returns.
+    #[doc(alias = "get_certificate_chain_for_server_name")]
+    fn certificate_chain_for_server_name(&self, server_name: Option<&str>, callback: CertificateChainCallback);
+}
+
+/// The client's source of its own certificate chain (the seed's
+/// `ClientCertificateStore`), used when the server asks for one.
+pub trait ClientCertificateStore: Send + Sync {
+    /// Answer `callback` with a chain that reaches one of `roots`, the CA
+    /// names of the server's CertificateRequest, or `None`.
+    ///
+    /// The seed describes `roots` as "a set of keyless certificates"; the
+    /// protocol carries only the CAs' distinguished names, so that is what
+    /// wiretls passes.
+    #[doc(alias = "get_certificate_chain_for_roots")]
+    fn certificate_chain_for_roots(&self, roots: &[DistinguishedName], callback: CertificateChainCallback);
+
+    /// Answer `callback` with the chain to use when the server named no CAs,
+    /// or `None`.
+    #[doc(alias = "get_default_certificate_chain")]
+    fn default_certificate_chain(&self, callback: CertificateChainCallback);
+}
+
+/// The one-shot callback a store answers through (the seed's
+/// `certificate_chain_callback`). Cheap to clone; every clone answers the
+/// same request.
+#[derive(Clone)]
+pub struct CertificateChainCallback {
+    slot: Arc<Slot>,
+    roots: Option<Arc<[DistinguishedName]>>,
+}
+
+struct Slot {
+    state: Mutex<SlotState>,
+    waker: Arc<Mutex<Option<Waker>>>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    answered: bool,
+    answer: Option<Option<CertificateChain>>,
+    abandoned: bool,
+}
+
+impl Slot {
+    fn lock(&self) -> MutexGuard<'_, SlotState> {
+        // A panic while holding this lock leaves plain data behind; recover it.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl CertificateChainCallback {
+    /// Answer with a chain, or `None` for "no certificate available".
+    ///
+    /// # Errors
+    /// - [`Error::Invalidated`] ([`InvalidatedReason::AlreadyAnswered`]) on a
+    ///   second answer, and ([`InvalidatedReason::Abandoned`]) when the
+    ///   connection that asked is gone;
+    /// - [`Error::NoCertificateChain`] when the server named CAs and the
+    ///   chain reaches none of them.
+    pub fn answer(&self, chain: Option<CertificateChain>) -> Result<(), Error> {
+        let mut state = self.slot.lock();
+        if state.answered {
+            return Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered });
+        }
+        if state.abandoned {
+            return Err(Error::Invalidated { reason: InvalidatedReason::Abandoned });
+        }
+        if let (Some(roots), Some(chain)) = (&self.roots, &chain) {
+            if !roots.is_empty() && !chain.reaches_any(roots) {
+                return Err(Error::NoCertificateChain { roots: roots.len() });
+            }
+        }
+        state.answered = true;
+        state.answer = Some(chain);
+        drop(state);
+        let waker = self.slot.waker.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        Ok(())
+    }
+
+    /// Answer with a set of certificates, ordered and checked as
+    /// [`CertificateChain::new`] does: the seed's callback "may also raise
+    /// LeafCertificateHasNoPrivateKeyError, MoreThanOneLeafCertificateError,
+    /// or NoLeafCertificateError". A refused set does not count as an answer.
+    ///
+    /// # Errors
+    /// Those of [`CertificateChain::new`] and of [`CertificateChainCallback::answer`].
+    pub fn answer_certificates(&self, certificates: impl IntoIterator<Item = Certificate>) -> Result<(), Error> {
+        if self.slot.lock().answered {
+            return Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered });
+        }
+        self.answer(Some(CertificateChain::new(certificates)?))
+    }
+
+    /// The CA names the server sent (`None` for a server-side request or the
+    /// default-chain request).
+    pub fn roots(&self) -> Option<&[DistinguishedName]> {
+        self.roots.as_deref()
+    }
+}
+
+impl fmt::Debug for CertificateChainCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CertificateChainCallback").field("answered", &self.slot.lock().answered).finish()
+    }
+}
+
+/// The engine's side of a [`CertificateChainCallback`]: made by an engine
+/// when it asks a store, polled until the store has answered.
+pub struct ChainRequest {
+    slot: Arc<Slot>,
+}
+
+impl ChainRequest {
+    /// A new request and the callback to hand to the store. `waker` is the
+    /// connection's waker cell ([`crate::engine::SessionContext::waker`]).
+    pub fn new(roots: Option<Vec<DistinguishedName>>, waker: Arc<Mutex<Option<Waker>>>) -> (Self, CertificateChainCallback) {
+        let slot = Arc::new(Slot { state: Mutex::new(SlotState::default()), waker });
+        let callback = CertificateChainCallback { slot: slot.clone(), roots: roots.map(Into::into) };
+        (Self { slot }, callback)
+    }
+
+    /// The answer, once: `Some(answer)` the first time after the store
+    /// answered, `None` before that (and after it was taken).
+    pub fn take(&self) -> Option<Option<CertificateChain>> {
+        self.slot.lock().answer.take()
+    }
+
+    /// Whether the store has answered (the answer may already be taken).
+    pub fn is_answered(&self) -> bool {
+        self.slot.lock().answered
+    }
+}
+
+impl Drop for ChainRequest {
+    fn drop(&mut self) {
+        self.slot.lock().abandoned = true;
+    }
+}
+
+impl fmt::Debug for ChainRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChainRequest").field("answered", &self.is_answered()).finish()
+    }
+}
+
+/// One chain sent to every client (the seed's `ServerCertificateChain`).
+#[derive(Clone, Debug)]
+pub struct ServerCertificateChain {
+    chain: CertificateChain,
+}
+
+impl ServerCertificateChain {
+    /// The chain from an unordered set of certificates.
+    ///
+    /// # Errors
+    /// Those of [`CertificateChain::new`].
+    pub fn new(chain: impl IntoIterator<Item = Certificate>) -> Result<Self, Error> {
+        Ok(Self { chain: CertificateChain::new(chain)? })
+    }
+
+    /// The chain.
+    pub fn chain(&self) -> &CertificateChain {
+        &self.chain
+    }
+}
+
+impl From<CertificateChain> for ServerCertificateChain {
+    fn from(chain: CertificateChain) -> Self {
+        Self { chain }
+    }
+}
+
+impl ServerCertificates for ServerCertificateChain {
+    fn certificate_chain_for_server_name(&self, _server_name: Option<&str>, callback: CertificateChainCallback) {
+        // A fresh callback cannot have been answered; nothing to report.
+        let _ = callback.answer(Some(self.chain.clone()));
+    }
+}
+
+/// Several chains chosen by SNI, with an optional default (the seed's
+/// `SNIServerCertificates`).
+#[derive(Clone, Debug)]
+pub struct SniServerCertificates {
+    chains: Vec<CertificateChain>,
+    default: Option<CertificateChain>,
+}
+
+impl SniServerCertificates {
+    /// Group `certificates` into chains (one per leaf, each leaf with its
+    /// issuers from the set) and keep `default` (an empty set: no default).
+    ///
+    /// # Errors
+    /// [`Error::LeafCertificateHasNoPrivateKey`] for a leaf without its key,
+    /// [`Error::ExtraneousPrivateKey`], [`Error::CertificateNotInChain`] for a
+    /// CA no chain uses, [`Error::NoLeafCertificate`]; for `default`, those of
+    /// [`CertificateChain::new`].
+    pub fn new(
+        certificates: impl IntoIterator<Item = Certificate>,
+        default: impl IntoIterator<Item = Certificate>,
+    ) -> Result<Self, Error> {
+        let default: Vec<Certificate> = default.into_iter().collect();
+        let default = if default.is_empty() { None } else { Some(CertificateChain::new(default)?) };
+        Ok(Self { chains: group_chains(certificates)?, default })
+    }
+
+    /// The chain for `server_name`: a leaf whose DNS names match exactly
+    /// first, then one matching by wildcard, then the default.
+    pub fn select(&self, server_name: Option<&str>) -> Option<&CertificateChain> {
+        let Some(name) = server_name else { return self.default.as_ref() };
+        let exact = self.chains.iter().find(|c| {
+            c.leaf().dns_names().iter().any(|n| !n.starts_with("*.") && crate::name::dns_name_matches(n, name))
+        });
+        exact
+            .or_else(|| self.chains.iter().find(|c| c.leaf().matches_name(name)))
+            .or(self.default.as_ref())
+    }
+
+    /// The chains, in the order they were found.
+    pub fn chains(&self) -> &[CertificateChain] {
+        &self.chains
+    }
+}
+
+impl ServerCertificates for SniServerCertificates {
+    fn certificate_chain_for_server_name(&self, server_name: Option<&str>, callback: CertificateChainCallback) {
+        // A fresh callback cannot have been answered; nothing to report.
+        let _ = callback.answer(self.select(server_name).cloned());
+    }
+}

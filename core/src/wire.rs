@@ -1,0 +1,139 @@
+//! The transport side of a connection: the seed's `write_to_wire_callback`
+//! and `wire_close_callback`, as one trait.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Where a connection's TLS bytes go, and how it asks the transport to close.
+///
+/// A connection calls these from inside its own methods only, never from
+/// inside a call to one of them (Rust's borrow rules make that impossible).
+pub trait Wire: Send {
+    /// The seed's `write_to_wire_callback(bytes)`: send these bytes to the
+    /// peer, in order.
+    fn write_to_wire(&mut self, data: &[u8]);
+
+    /// The seed's `wire_close_callback(immediate)`: the TLS protocol asks for
+    /// the transport to be shut down. The read side must stop delivering data
+    /// at once. `immediate == false`: make a reasonable attempt to deliver
+    /// what was already written (it ends with `close_notify` or a fatal alert)
+    /// before closing the write side; `true`: close and free everything now.
+    fn wire_close(&mut self, immediate: bool);
+}
+
+/// A [`Wire`] made of two closures.
+pub struct FnWire<W, C> {
+    write: W,
+    close: C,
+}
+
+impl<W: FnMut(&[u8]) + Send, C: FnMut(bool) + Send> Wire for FnWire<W, C> {
+    fn write_to_wire(&mut self, data: &[u8]) {
+        (self.write)(data);
+    }
+
+    fn wire_close(&mut self, immediate: bool) {
+        (self.close)(immediate);
+    }
+}
+
+/// A [`Wire`] from a write closure and a close closure, the seed's two
+/// callbacks.
+pub fn wire_from_fns<W, C>(write_to_wire: W, wire_close: C) -> FnWire<W, C>
+where
+    W: FnMut(&[u8]) + Send,
+    C: FnMut(bool) + Send,
+{
+    FnWire { write: write_to_wire, close: wire_close }
+}
+
+/// An in-memory transport end: a [`Wire`] that collects what the connection
+/// writes, for the application (or a test, or a benchmark) to carry to the
+/// peer. Clones share the same buffer.
+///
+/// ```
+/// use wiretls_core::{Outbox, Wire};
+/// let outbox = Outbox::new();
+/// let mut wire = outbox.wire();
+/// wire.write_to_wire(b"abc");
+/// wire.wire_close(false);
+/// assert_eq!(outbox.take(), b"abc");
+/// assert_eq!(outbox.close_requested(), Some(false));
+/// ```
+#[derive(Clone, Default)]
+pub struct Outbox {
+    state: Arc<Mutex<OutboxState>>,
+}
+
+#[derive(Default)]
+struct OutboxState {
+    bytes: Vec<u8>,
+    close: Option<bool>,
+    writes: usize,
+}
+
+impl Outbox {
+    /// An empty outbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, OutboxState> {
+        // The state is plain bytes; a panic elsewhere cannot break it.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The [`Wire`] that writes into this outbox.
+    pub fn wire(&self) -> OutboxWire {
+        OutboxWire(self.clone())
+    }
+
+    /// Take every byte written so far.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.lock().bytes)
+    }
+
+    /// Move every byte written so far to the end of `into`, keeping this
+    /// outbox's allocation for the next writes.
+    pub fn take_into(&self, into: &mut Vec<u8>) {
+        let mut state = self.lock();
+        into.extend_from_slice(&state.bytes);
+        state.bytes.clear();
+    }
+
+    /// How many bytes wait to be taken.
+    pub fn len(&self) -> usize {
+        self.lock().bytes.len()
+    }
+
+    /// Whether no bytes wait to be taken.
+    pub fn is_empty(&self) -> bool {
+        self.lock().bytes.is_empty()
+    }
+
+    /// `Some(immediate)` once the connection called `wire_close` (the first
+    /// call's flag), `None` before.
+    pub fn close_requested(&self) -> Option<bool> {
+        self.lock().close
+    }
+
+    /// How many times `write_to_wire` was called.
+    pub fn writes(&self) -> usize {
+        self.lock().writes
+    }
+}
+
+/// The [`Wire`] end of an [`Outbox`].
+pub struct OutboxWire(Outbox);
+
+impl Wire for OutboxWire {
+    fn write_to_wire(&mut self, data: &[u8]) {
+        let mut state = self.0.lock();
+        state.bytes.extend_from_slice(data);
+        state.writes += 1;
+    }
+
+    fn wire_close(&mut self, immediate: bool) {
+        let mut state = self.0.lock();
+        state.close.get_or_insert(immediate);
+    }
+}
