@@ -1,1 +1,128 @@
+//! # wiretls-conformance
+//!
+//! One body of scenarios, written once, generic over the client engine and
+//! the server engine. [`conformance_tests!`] instantiates every scenario as a
+//! `#[test]` for one pair; adding an engine pair is one line:
+//!
+//! ```ignore
+//! mod rustls_x_rustls {
+//!     wiretls_conformance::conformance_tests!(wiretls_rustls::RustlsEngine::default(), wiretls_rustls::RustlsEngine::default());
+//! }
+//! ```
+//!
+//! A scenario listed in `divergences.txt` for the pair must still fail (so a
+//! fixed divergence is noticed); every other scenario must pass.
+#![warn(missing_docs)]
 
+pub mod craft;
+pub mod divergences;
+pub mod fixtures;
+pub mod pair;
+pub mod scenarios;
+pub mod table;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use wiretls_core::Engine;
+
+/// Run one scenario for a pair, honouring `divergences.txt`.
+///
+/// # Panics
+/// When the scenario fails and no divergence is listed, or when a listed
+/// divergence no longer fails.
+pub fn run_scenario(group: &str, name: &str, client: &dyn Engine, server: &dyn Engine, scenario: fn(&dyn Engine, &dyn Engine)) {
+    let id = format!("{group}::{name}");
+    match divergences::find(client.name(), server.name(), &id) {
+        None => scenario(client, server),
+        Some(d) => {
+            let outcome = catch_unwind(AssertUnwindSafe(|| scenario(client, server)));
+            assert!(
+                outcome.is_err(),
+                "{id} passes for {} -> {}, but divergences.txt lists it ({}): remove the line",
+                client.name(),
+                server.name(),
+                d.reason
+            );
+            eprintln!("{id}: known divergence for {} -> {}: {}", client.name(), server.name(), d.reason);
+        }
+    }
+}
+
+/// Every scenario, by group: the one list both the macro and the docs use.
+#[macro_export]
+macro_rules! for_each_scenario {
+    ($callback:path; $($args:tt)*) => {
+        $callback! { ($($args)*)
+            handshake: [every_suite_and_key_type, every_common_group, first_flight_before_start_returns,
+                        unsupported_suites_are_refused, no_common_suite, version_mismatch, alpn],
+            data: [sizes_both_ways, before_handshake_is_buffered, many_small_writes, info_is_symmetric],
+            trust: [unknown_issuer, wrong_host_name, expired, wrong_purpose, default_trust_root_is_real,
+                    ip_address_name],
+            verify: [called_once_leaf_to_root, veto_sends_alert_and_invalidates, veto_default_alert,
+                     not_called_when_builtin_fails, server_verifies_client, veto_alert_the_engine_lacks],
+            sni: [exact_name, wildcard_name, default_chain, no_chain_sends_alert, no_sni_gets_default],
+            client_auth: [chosen_by_ca_names, none_available, wrong_chain_is_refused, optional_without_certificate,
+                          default_chain_without_names],
+            stores: [server_answers_later_same_thread, server_answers_from_other_thread, server_answers_twice,
+                     peer_bytes_kept_while_waiting, client_answers_synchronously, client_answers_later,
+                     client_answers_twice],
+            alerts: [level_rules, send_alert_outcome, close_notify_by_send_alert, received_alert_is_typed],
+            close: [close_notify_both_ways, send_after_finished, truncation, eof_after_close_is_clean,
+                    data_after_close_notify],
+            hostile: [truncated_record, oversized_record, zero_length_records, wrongly_typed_record,
+                      garbage_handshake, flipped_ciphertext_bit, data_before_fault_delivered_once,
+                      one_byte_fragments, old_versions_refused, weak_suites_refused, invalidated_after_fault],
+            resumption: [resumes_second_connection, alert_forgets_session],
+        }
+    };
+}
+
+/// Instantiate every scenario as a test for one client engine and one
+/// server engine (expressions evaluated per test).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($client:expr, $server:expr) => {
+        $crate::for_each_scenario!($crate::__conformance_tests; $client, $server);
+
+        #[test]
+        fn table_covers_client_engine() {
+            let engine = $client;
+            let missing = $crate::table::missing(wiretls_core::Engine::capabilities(&engine));
+            assert!(missing.is_empty(), "the suite table misses {missing:?}");
+        }
+
+        #[test]
+        fn table_covers_server_engine() {
+            let engine = $server;
+            let missing = $crate::table::missing(wiretls_core::Engine::capabilities(&engine));
+            assert!(missing.is_empty(), "the suite table misses {missing:?}");
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_tests {
+    (($client:expr, $server:expr) $($group:ident: [$($name:ident),* $(,)?]),* $(,)?) => {
+        $(
+            mod $group {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    #[test]
+                    fn $name() {
+                        let client = $client;
+                        let server = $server;
+                        $crate::run_scenario(
+                            stringify!($group),
+                            stringify!($name),
+                            &client,
+                            &server,
+                            $crate::scenarios::$group::$name,
+                        );
+                    }
+                )*
+            }
+        )*
+    };
+}

@@ -243,6 +243,20 @@ pub struct Alert {
     pub description: AlertDescription,
 }
 
+impl Alert {
+    /// A fatal alert.
+    pub const fn fatal(description: AlertDescription) -> Self {
+        Self { level: AlertLevel::Fatal, description }
+    }
+
+    /// The alert as an unencrypted TLS record. Only valid before any
+    /// record protection is in place (in answer to a ClientHello), which is
+    /// where engines without a way to send an arbitrary alert use it.
+    pub const fn plaintext_record(self) -> [u8; 7] {
+        [21, 3, 3, 0, 2, self.level.wire(), self.description.wire()]
+    }
+}
+
 impl fmt::Display for Alert {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.level, self.description)

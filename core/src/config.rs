@@ -367,6 +367,7 @@ pub struct ServerTls {
     certificates: Arc<dyn ServerCertificates>,
     dh_params: Option<DhParams>,
     client_auth: ClientAuth,
+    client_ca_names: bool,
     common: Common,
 }
 
@@ -376,7 +377,13 @@ impl ServerTls {
     /// [`SniServerCertificates`](crate::SniServerCertificates) or the
     /// application's own [`ServerCertificates`]).
     pub fn new(certificates: Arc<dyn ServerCertificates>) -> Self {
-        Self { certificates, dh_params: None, client_auth: ClientAuth::None, common: Common::default() }
+        Self {
+            certificates,
+            dh_params: None,
+            client_auth: ClientAuth::None,
+            client_ca_names: true,
+            common: Common::default(),
+        }
     }
 
     common_accessors!();
@@ -394,6 +401,20 @@ impl ServerTls {
         self.client_auth = client_auth;
         self.common.prepared = Prepared::default();
         self
+    }
+
+    /// Whether the CertificateRequest names the trusted client CAs (the
+    /// default). Without names, clients use their store's
+    /// `default_certificate_chain`.
+    pub fn with_client_ca_names(mut self, send: bool) -> Self {
+        self.client_ca_names = send;
+        self.common.prepared = Prepared::default();
+        self
+    }
+
+    /// Whether the CertificateRequest names the trusted client CAs.
+    pub fn client_ca_names(&self) -> bool {
+        self.client_ca_names
     }
 
     /// The certificate source.

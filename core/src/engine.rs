@@ -162,6 +162,25 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// An engine that can do nothing: the starting point engines fill in
+    /// (in a `const fn`, as the struct is `#[non_exhaustive]`).
+    pub const NONE: Capabilities = Capabilities {
+        engine: "",
+        versions: &[],
+        cipher_suites: &[],
+        key_types: &[],
+        groups: &[],
+        tls13_suite_selection: false,
+        dh_params: false,
+        later_server_certificate_answer: false,
+        later_client_certificate_answer: false,
+        alert_sending: AlertSending::CloseNotifyOnly,
+        verify_alerts: &[],
+        session_id: false,
+        resumption: false,
+        alpn: false,
+    };
+
     /// Whether this engine offers `suite`.
     pub fn offers_suite(&self, suite: CipherSuite) -> bool {
         self.cipher_suites.contains(&suite)

@@ -183,6 +183,16 @@ impl fmt::Debug for ChainRequest {
     }
 }
 
+/// The alert a server sends when its store answered `None`:
+/// `unrecognized_name` when the client asked for a name (RFC 6066 section 3),
+/// `handshake_failure` when it did not.
+pub fn no_certificate_alert(server_name: Option<&str>) -> crate::AlertDescription {
+    match server_name {
+        Some(_) => crate::AlertDescription::UNRECOGNIZED_NAME,
+        None => crate::AlertDescription::HANDSHAKE_FAILURE,
+    }
+}
+
 /// One chain sent to every client (the seed's `ServerCertificateChain`).
 #[derive(Clone, Debug)]
 pub struct ServerCertificateChain {

@@ -1,0 +1,222 @@
+//! The client side.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
+
+use rustls::client::{Resumption, ResolvesClientCert, WebPkiServerVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::ServerName;
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, ClientConnection, Connection, SignatureScheme};
+use wiretls_core::{
+    Engine as _, Alert, AlertDescription, ChainRequest, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo, DistinguishedName,
+    Error, Feature, Session, SessionContext, SessionStatus, Side,
+};
+
+use crate::pump;
+use crate::sessions::{ForgettingStore, KeyCache};
+use crate::verify::{root_store, HookedServerVerifier, Veto};
+use crate::{provider_for, rustls_versions, RustlsEngine};
+
+/// What every connection of one `ClientTls` shares.
+struct PreparedClient {
+    base: Arc<ClientConfig>,
+    webpki: Arc<WebPkiServerVerifier>,
+    provider: Arc<CryptoProvider>,
+    sessions: Option<Arc<ForgettingStore>>,
+    keys: Arc<KeyCache>,
+    server_name: ServerName<'static>,
+}
+
+fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Error> {
+    let provider = provider_for(engine, tls.usable_cipher_suites(), tls.groups())?;
+    let roots = Arc::new(root_store(&tls.trust_root()?)?);
+    let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+        .build()
+        .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
+    let mut config = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&rustls_versions(tls.versions()))
+        .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
+        .with_webpki_verifier(webpki.clone())
+        .with_no_client_auth();
+    config.alpn_protocols = tls.alpn_protocols().to_vec();
+    let sessions = tls.resumption().then(|| Arc::new(ForgettingStore::new()));
+    config.resumption = match &sessions {
+        Some(store) => Resumption::store(store.clone()),
+        None => Resumption::disabled(),
+    };
+    let server_name = ServerName::try_from(tls.server_hostname().to_owned())
+        .map_err(|_| Error::Config(ConfigError::InvalidServerName(tls.server_hostname().to_owned())))?;
+    Ok(PreparedClient { base: Arc::new(config), webpki, provider, sessions, keys: Arc::default(), server_name })
+}
+
+/// A rustls client connection.
+pub(crate) struct ClientSession {
+    conn: Connection,
+    veto: Arc<Veto>,
+    resolver: Option<Arc<StoreResolver>>,
+    prepared: Arc<PreparedClient>,
+    peer_closed: bool,
+    engine: &'static str,
+}
+
+impl ClientSession {
+    pub(crate) fn start(engine: &RustlsEngine, tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
+        let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
+        let veto = Arc::new(Veto::default());
+        let mut resolver = None;
+        let config = if context.verify.is_some() || tls.client_certificate_store().is_some() {
+            let mut config = (*prepared.base).clone();
+            if let Some(hook) = context.verify {
+                let verifier = HookedServerVerifier { inner: prepared.webpki.clone(), hook, veto: veto.clone() };
+                config.dangerous().set_certificate_verifier(Arc::new(verifier));
+            }
+            if let Some(store) = tls.client_certificate_store() {
+                let r = Arc::new(StoreResolver {
+                    store: store.clone(),
+                    waker: context.waker.clone(),
+                    keys: prepared.keys.clone(),
+                    provider: prepared.provider.clone(),
+                    failure: Mutex::new(None),
+                    engine: engine.name(),
+                });
+                config.client_auth_cert_resolver = r.clone();
+                resolver = Some(r);
+            }
+            Arc::new(config)
+        } else {
+            prepared.base.clone()
+        };
+        let mut conn = ClientConnection::new(config, prepared.server_name.clone())
+            .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
+        conn.set_buffer_limit(None);
+        Ok(Self { conn: conn.into(), veto, resolver, prepared, peer_closed: false, engine: engine.name() })
+    }
+
+    fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
+        if let Some(alert) = self.veto.alert() {
+            let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) { alert } else { AlertDescription::CERTIFICATE_UNKNOWN };
+            return Error::Rejected { alert_sent: (out.len() > start).then_some(sent) };
+        }
+        pump::failed(e, out, start, self.engine)
+    }
+}
+
+impl Session for ClientSession {
+    fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        let start = out.len();
+        let result = pump::read(&mut self.conn, input, plaintext, out);
+        if let Some(failure) = self.resolver.as_ref().and_then(|r| r.take_failure()) {
+            // rustls went on without a certificate; what it wrote must not
+            // reach the peer.
+            out.truncate(start);
+            return Err(failure);
+        }
+        match result {
+            Ok(pumped) => {
+                self.peer_closed |= pumped.peer_closed;
+                Ok(())
+            }
+            Err(e) => Err(self.fail(&e, out, start)),
+        }
+    }
+
+    fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        pump::send(&mut self.conn, data, out, self.engine)
+    }
+
+    fn resume(&mut self, _plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        pump::write(&mut self.conn, out);
+        Ok(())
+    }
+
+    fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.conn.send_close_notify();
+        pump::write(&mut self.conn, out);
+        Ok(())
+    }
+
+    fn send_alert(&mut self, alert: Alert, _out: &mut Vec<u8>) -> Result<(), Error> {
+        Err(Error::Unsupported { engine: self.engine, feature: Feature::SendAlert(alert.description) })
+    }
+
+    fn status(&self) -> SessionStatus {
+        SessionStatus { handshaking: self.conn.is_handshaking(), waiting_for_store: false, peer_closed: self.peer_closed }
+    }
+
+    fn info(&self) -> ConnectionInfo {
+        let mut info = pump::info(&self.conn, Side::Client);
+        if let ServerName::DnsName(name) = &self.prepared.server_name {
+            info.server_name = Some(name.as_ref().to_owned());
+        }
+        info
+    }
+
+    fn forget_session(&mut self) {
+        if let Some(sessions) = &self.prepared.sessions {
+            sessions.forget(&self.prepared.server_name);
+        }
+    }
+}
+
+/// rustls's client-certificate hook, asking the application's store.
+struct StoreResolver {
+    store: Arc<dyn ClientCertificateStore>,
+    waker: Arc<Mutex<Option<Waker>>>,
+    keys: Arc<KeyCache>,
+    provider: Arc<CryptoProvider>,
+    failure: Mutex<Option<Error>>,
+    engine: &'static str,
+}
+
+impl StoreResolver {
+    fn take_failure(&self) -> Option<Error> {
+        self.failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+
+    fn set_failure(&self, e: Error) {
+        *self.failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
+    }
+}
+
+impl fmt::Debug for StoreResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreResolver").finish_non_exhaustive()
+    }
+}
+
+impl ResolvesClientCert for StoreResolver {
+    fn resolve(&self, root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        let roots: Vec<DistinguishedName> =
+            root_hint_subjects.iter().map(|der| DistinguishedName::from_der(der.to_vec())).collect();
+        let answer = if roots.is_empty() {
+            let (request, callback) = ChainRequest::new(None, self.waker.clone());
+            self.store.default_certificate_chain(callback);
+            request.take()
+        } else {
+            let (request, callback) = ChainRequest::new(Some(roots.clone()), self.waker.clone());
+            self.store.certificate_chain_for_roots(&roots, callback);
+            request.take()
+        };
+        match answer {
+            Some(Some(chain)) => match self.keys.certified_key(&chain, &self.provider, self.engine) {
+                Ok(key) => Some(key),
+                Err(e) => {
+                    self.set_failure(e);
+                    None
+                }
+            },
+            Some(None) => None,
+            None => {
+                // The store will answer later; rustls cannot wait here.
+                self.set_failure(Error::Unsupported { engine: self.engine, feature: Feature::LaterClientCertificateAnswer });
+                None
+            }
+        }
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,156 @@
+//! rustls errors in wiretls's terms: one translation table.
+
+use rustls::{CertificateError, PeerIncompatible};
+use wiretls_core::{AlertDescription, AlertLevel, BadData, CertificateProblem, Error};
+
+/// The alert rustls derives from `e` when it fails a handshake.
+fn rustls_alert(e: &rustls::Error) -> Option<rustls::AlertDescription> {
+    use rustls::AlertDescription as A;
+    use rustls::Error as R;
+    Some(match e {
+        R::InvalidCertificate(c) => c.clone().into(),
+        R::InvalidMessage(m) => m.clone().into(),
+        R::DecryptError => A::BadRecordMac,
+        R::InappropriateMessage { .. } | R::InappropriateHandshakeMessage { .. } => A::UnexpectedMessage,
+        R::PeerSentOversizedRecord => A::RecordOverflow,
+        R::NoApplicationProtocol => A::NoApplicationProtocol,
+        R::NoCertificatesPresented => A::CertificateRequired,
+        R::PeerIncompatible(p) if version_problem(p) => A::ProtocolVersion,
+        R::PeerIncompatible(_) => A::HandshakeFailure,
+        R::PeerMisbehaved(_) => A::IllegalParameter,
+        R::AlertReceived(_) => return None,
+        _ => A::InternalError,
+    })
+}
+
+fn version_problem(p: &PeerIncompatible) -> bool {
+    matches!(
+        p,
+        PeerIncompatible::ServerDoesNotSupportTls12Or13
+            | PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig
+            | PeerIncompatible::SupportedVersionsExtensionRequired
+            | PeerIncompatible::Tls12NotOffered
+            | PeerIncompatible::Tls12NotOfferedOrEnabled
+    )
+}
+
+/// The description of the first plaintext (unencrypted) alert record in
+/// `bytes`, if there is one: the exact alert rustls just wrote, when it
+/// wrote it in the clear.
+fn plaintext_alert(mut bytes: &[u8]) -> Option<AlertDescription> {
+    while bytes.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
+        let body = bytes.get(5..5 + len)?;
+        if bytes[0] == 21 && len == 2 {
+            return Some(AlertDescription::from_wire(body[1]));
+        }
+        bytes = &bytes[5 + len..];
+    }
+    None
+}
+
+/// Translate a rustls error. `written` holds what rustls wrote after the
+/// error (its alert, if any).
+pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str) -> Error {
+    use rustls::Error as R;
+    let alert_sent = if written.is_empty() {
+        None
+    } else {
+        plaintext_alert(written).or_else(|| rustls_alert(e).map(|a| AlertDescription::from_wire(u8::from(a))))
+    };
+    let bad = |kind: BadData| Error::BadTlsData { kind, alert_sent };
+    match e {
+        R::AlertReceived(d) => {
+            Error::AlertReceived { description: AlertDescription::from_wire(u8::from(*d)), level: AlertLevel::Fatal }
+        }
+        R::InvalidCertificate(c) => Error::PeerCertificate { problem: problem(c), alert_sent },
+        R::NoCertificatesPresented => bad(BadData::MissingCertificate),
+        R::DecryptError => bad(BadData::Decrypt),
+        R::InvalidMessage(m) => match AlertDescription::from_wire(u8::from(rustls::AlertDescription::from(m.clone()))) {
+            AlertDescription::ILLEGAL_PARAMETER => bad(BadData::IllegalParameter),
+            _ => bad(BadData::Decode),
+        },
+        R::InappropriateMessage { .. } | R::InappropriateHandshakeMessage { .. } => bad(BadData::UnexpectedMessage),
+        R::PeerSentOversizedRecord => bad(BadData::RecordOverflow),
+        R::NoApplicationProtocol => bad(BadData::NoApplicationProtocol),
+        R::PeerIncompatible(p) if version_problem(p) => bad(BadData::UnsupportedVersion),
+        R::PeerIncompatible(_) => bad(BadData::NoCommonParameters),
+        R::PeerMisbehaved(_) => bad(BadData::IllegalParameter),
+        other => Error::Engine { engine, detail: other.to_string() },
+    }
+}
+
+fn problem(c: &CertificateError) -> CertificateProblem {
+    use CertificateError as C;
+    match c {
+        C::UnknownIssuer => CertificateProblem::UnknownIssuer,
+        C::Expired | C::ExpiredContext { .. } => CertificateProblem::Expired,
+        C::NotValidYet | C::NotValidYetContext { .. } => CertificateProblem::NotYetValid,
+        C::NotValidForName | C::NotValidForNameContext { .. } => CertificateProblem::NameMismatch,
+        C::BadSignature
+        | C::UnsupportedSignatureAlgorithmContext { .. }
+        | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => CertificateProblem::BadSignature,
+        C::Revoked => CertificateProblem::Revoked,
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => CertificateProblem::InvalidPurpose,
+        C::BadEncoding => CertificateProblem::BadEncoding,
+        _ => CertificateProblem::Other,
+    }
+}
+
+/// The verifier error that makes rustls send `alert` (or the nearest it can).
+pub(crate) fn error_for_alert(alert: AlertDescription) -> rustls::Error {
+    use CertificateError as C;
+    let cert = |c: C| rustls::Error::InvalidCertificate(c);
+    match alert {
+        AlertDescription::BAD_CERTIFICATE => cert(C::BadEncoding),
+        AlertDescription::CERTIFICATE_EXPIRED => cert(C::Expired),
+        AlertDescription::CERTIFICATE_REVOKED => cert(C::Revoked),
+        AlertDescription::UNKNOWN_CA => cert(C::UnknownIssuer),
+        AlertDescription::DECRYPT_ERROR => cert(C::BadSignature),
+        AlertDescription::UNSUPPORTED_CERTIFICATE => cert(C::InvalidPurpose),
+        AlertDescription::ACCESS_DENIED => cert(C::ApplicationVerificationFailure),
+        AlertDescription::BAD_CERTIFICATE_STATUS_RESPONSE => cert(C::InvalidOcspResponse),
+        AlertDescription::ILLEGAL_PARAMETER => {
+            rustls::Error::PeerMisbehaved(rustls::PeerMisbehaved::BadCertChainExtensions)
+        }
+        AlertDescription::HANDSHAKE_FAILURE => rustls::Error::General("rejected by the verify callback".into()),
+        _ => cert(C::Other(rustls::OtherError(std::sync::Arc::new(Vetoed)))),
+    }
+}
+
+/// The marker inside a `certificate_unknown` veto.
+#[derive(Debug)]
+struct Vetoed;
+
+impl std::fmt::Display for Vetoed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("rejected by the verify callback")
+    }
+}
+
+impl std::error::Error for Vetoed {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_verify_alert_maps_to_itself() {
+        for alert in crate::caps::VERIFY_ALERTS {
+            let e = error_for_alert(*alert);
+            let sent = rustls_alert(&e).map(|a| AlertDescription::from_wire(u8::from(a)));
+            let sent = match e {
+                rustls::Error::General(_) => Some(AlertDescription::HANDSHAKE_FAILURE),
+                _ => sent,
+            };
+            assert_eq!(sent, Some(*alert));
+        }
+    }
+
+    #[test]
+    fn finds_a_plaintext_alert() {
+        assert_eq!(plaintext_alert(&[21, 3, 3, 0, 2, 2, 40]), Some(AlertDescription::HANDSHAKE_FAILURE));
+        assert_eq!(plaintext_alert(&[23, 3, 3, 0, 2, 2, 40]), None);
+        assert_eq!(plaintext_alert(&[21, 3, 3, 0, 2]), None);
+    }
+}

@@ -1,0 +1,105 @@
+//! Moving bytes through a buffered rustls connection: the one data path
+//! both sides share.
+
+use std::io::Read;
+
+use rustls::Connection;
+use wiretls_core::Error;
+
+use crate::errors::translate;
+
+/// What a pass through the connection found.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Pumped {
+    pub(crate) peer_closed: bool,
+}
+
+/// Feed `input`, collect plaintext, write everything rustls wants to send.
+/// Bytes after the peer's `close_notify` are ignored (RFC 8446 6.1).
+pub(crate) fn read(
+    conn: &mut Connection,
+    mut input: &[u8],
+    plaintext: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) -> Result<Pumped, rustls::Error> {
+    let mut pumped = Pumped::default();
+    loop {
+        if !input.is_empty() {
+            // `&[u8]` advances as rustls reads from it.
+            if let Err(e) = conn.read_tls(&mut input) {
+                return Err(rustls::Error::General(e.to_string()));
+            }
+        }
+        let state = conn.process_new_packets();
+        let state = match state {
+            Ok(state) => state,
+            Err(e) => {
+                write(conn, out);
+                return Err(e);
+            }
+        };
+        let n = state.plaintext_bytes_to_read();
+        if n > 0 {
+            let start = plaintext.len();
+            plaintext.resize(start + n, 0);
+            if let Err(e) = conn.reader().read_exact(&mut plaintext[start..]) {
+                plaintext.truncate(start);
+                return Err(rustls::Error::General(e.to_string()));
+            }
+        }
+        if state.peer_has_closed() {
+            pumped.peer_closed = true;
+            break;
+        }
+        if input.is_empty() {
+            break;
+        }
+    }
+    write(conn, out);
+    Ok(pumped)
+}
+
+/// Write everything rustls has queued to `out`.
+pub(crate) fn write(conn: &mut Connection, out: &mut Vec<u8>) {
+    while conn.wants_write() {
+        // Writing into a Vec cannot fail.
+        if conn.write_tls(out).is_err() {
+            break;
+        }
+    }
+}
+
+/// Encrypt application data (buffered by rustls until the handshake is done).
+pub(crate) fn send(conn: &mut Connection, data: &[u8], out: &mut Vec<u8>, engine: &'static str) -> Result<(), Error> {
+    use std::io::Write;
+    conn.writer().write_all(data).map_err(|e| Error::Engine { engine, detail: e.to_string() })?;
+    write(conn, out);
+    Ok(())
+}
+
+/// Translate an error with what rustls wrote after it.
+pub(crate) fn failed(e: &rustls::Error, out: &[u8], written_from: usize, engine: &'static str) -> Error {
+    translate(e, &out[written_from.min(out.len())..], engine)
+}
+
+/// The negotiated parameters of a rustls connection.
+pub(crate) fn info(conn: &Connection, side: wiretls_core::Side) -> wiretls_core::ConnectionInfo {
+    let mut info = wiretls_core::ConnectionInfo::new(side);
+    info.handshake_complete = !conn.is_handshaking();
+    info.version = conn.protocol_version().and_then(|v| wiretls_core::ProtocolVersion::from_wire(u16::from(v)));
+    info.cipher_suite =
+        conn.negotiated_cipher_suite().and_then(|s| wiretls_core::CipherSuite::from_iana(u16::from(s.suite())));
+    info.key_exchange_group =
+        conn.negotiated_key_exchange_group().map(|g| wiretls_core::NamedGroup(u16::from(g.name())));
+    info.alpn_protocol = conn.alpn_protocol().map(<[u8]>::to_vec);
+    info.peer_certificates = conn
+        .peer_certificates()
+        .map(|certs| certs.iter().filter_map(|c| wiretls_core::Certificate::from_der(c.to_vec()).ok()).collect())
+        .unwrap_or_default();
+    info.resumed = conn.handshake_kind().map(|k| k == rustls::HandshakeKind::Resumed);
+    info.server_name = match conn {
+        Connection::Server(s) => s.server_name().map(str::to_owned),
+        Connection::Client(_) => None,
+    };
+    info
+}

@@ -1,0 +1,367 @@
+//! The server side: rustls's `Acceptor` reads the ClientHello, the
+//! application's `ServerCertificates` answers (now or later), and the
+//! server config for that chain takes over.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
+
+use rustls::crypto::CryptoProvider;
+use rustls::server::danger::ClientCertVerifier;
+use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, ServerSessionMemoryCache, WebPkiClientVerifier};
+use rustls::sign::CertifiedKey;
+use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
+use wiretls_core::store::no_certificate_alert;
+use wiretls_core::Engine as _;
+use wiretls_core::{
+    Alert, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature, ServerCertificates,
+    ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
+};
+
+use crate::pump;
+use crate::sessions::KeyCache;
+use crate::verify::{root_store, HookedClientVerifier, Veto};
+use crate::{provider_for, rustls_versions, RustlsEngine};
+
+/// What every connection of one `ServerTls` shares.
+struct PreparedServer {
+    provider: Arc<CryptoProvider>,
+    versions: Vec<&'static SupportedProtocolVersion>,
+    client_verifier: Arc<dyn ClientCertVerifier>,
+    sessions: Arc<ServerSessionMemoryCache>,
+    alpn: Vec<Vec<u8>>,
+    keys: KeyCache,
+    engine: &'static str,
+    /// Configs for chains already seen, for connections without a verify hook.
+    configs: Mutex<Vec<(CertificateChain, Arc<ServerConfig>)>>,
+}
+
+const CONFIG_CACHE_LIMIT: usize = 64;
+
+fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Error> {
+    if tls.dh_params().is_some() {
+        return Err(engine.capabilities().unsupported(Feature::DhParams));
+    }
+    let provider = provider_for(engine, tls.usable_cipher_suites(), tls.groups())?;
+    let build_err = |e: rustls::server::VerifierBuilderError| Error::Engine { engine: engine.name(), detail: e.to_string() };
+    let builder = |trust| -> Result<_, Error> {
+        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), provider.clone());
+        Ok(if tls.client_ca_names() { builder } else { builder.clear_root_hint_subjects() })
+    };
+    let client_verifier = match tls.client_auth() {
+        ClientAuth::None => WebPkiClientVerifier::no_client_auth(),
+        ClientAuth::Optional(trust) => builder(trust)?.allow_unauthenticated().build().map_err(build_err)?,
+        ClientAuth::Required(trust) => builder(trust)?.build().map_err(build_err)?,
+    };
+    let prepared = PreparedServer {
+        provider,
+        versions: rustls_versions(tls.versions()),
+        client_verifier,
+        sessions: ServerSessionMemoryCache::new(1024),
+        alpn: tls.alpn_protocols().to_vec(),
+        keys: KeyCache::default(),
+        engine: engine.name(),
+        configs: Mutex::default(),
+    };
+    // Fail now, not at the first client, when the versions and suites clash.
+    prepared.build(None, prepared.client_verifier.clone())?;
+    Ok(prepared)
+}
+
+impl PreparedServer {
+    fn build(
+        &self,
+        key: Option<Arc<CertifiedKey>>,
+        verifier: Arc<dyn ClientCertVerifier>,
+    ) -> Result<Arc<ServerConfig>, Error> {
+        let mut config = ServerConfig::builder_with_provider(self.provider.clone())
+            .with_protocol_versions(&self.versions)
+            .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
+            .with_client_cert_verifier(verifier)
+            .with_cert_resolver(Arc::new(Fixed(key)));
+        config.session_storage = self.sessions.clone();
+        config.alpn_protocols = self.alpn.clone();
+        // The configured suite order is the server's preference, as on every engine.
+        config.ignore_client_order = true;
+        Ok(Arc::new(config))
+    }
+
+    fn config(
+        &self,
+        chain: &CertificateChain,
+        hook: Option<(&Arc<VerifyHook>, &Arc<Veto>, Option<String>)>,
+    ) -> Result<Arc<ServerConfig>, Error> {
+        let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
+        if let Some((hook, veto, server_name)) = hook {
+            let verifier = HookedClientVerifier {
+                inner: self.client_verifier.clone(),
+                hook: hook.clone(),
+                veto: veto.clone(),
+                server_name,
+            };
+            return self.build(Some(key), Arc::new(verifier));
+        }
+        let mut configs = self.configs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, config)) = configs.iter().find(|(c, _)| c == chain) {
+            return Ok(config.clone());
+        }
+        let config = self.build(Some(key), self.client_verifier.clone())?;
+        if configs.len() >= CONFIG_CACHE_LIMIT {
+            configs.clear();
+        }
+        configs.push((chain.clone(), config.clone()));
+        Ok(config)
+    }
+}
+
+/// A cert resolver that always gives the chain the store chose.
+#[derive(Debug)]
+struct Fixed(Option<Arc<CertifiedKey>>);
+
+impl ResolvesServerCert for Fixed {
+    fn resolve(&self, _client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        self.0.clone()
+    }
+}
+
+enum State {
+    /// Reading the ClientHello.
+    Accepting(Box<Acceptor>),
+    /// The store was asked; waiting for its answer.
+    Waiting { accepted: Box<Accepted>, request: ChainRequest },
+    /// The handshake goes on in `conn`.
+    Connected(Box<Connection>),
+    /// Failed before a connection existed.
+    Failed,
+}
+
+/// A rustls server connection.
+pub(crate) struct ServerSession {
+    state: State,
+    /// Peer bytes that arrived while the store had not answered.
+    pending: Vec<u8>,
+    server_name: Option<String>,
+    prepared: Arc<PreparedServer>,
+    store: Arc<dyn ServerCertificates>,
+    hook: Option<Arc<VerifyHook>>,
+    veto: Arc<Veto>,
+    waker: Arc<Mutex<Option<Waker>>>,
+    peer_closed: bool,
+    /// Application data given before the connection existed.
+    queued: Vec<u8>,
+    engine: &'static str,
+}
+
+impl ServerSession {
+    pub(crate) fn start(engine: &RustlsEngine, tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
+        let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
+        Ok(Self {
+            state: State::Accepting(Box::default()),
+            pending: Vec::new(),
+            server_name: None,
+            prepared,
+            store: tls.certificates().clone(),
+            hook: context.verify,
+            veto: Arc::default(),
+            waker: context.waker,
+            peer_closed: false,
+            queued: Vec::new(),
+            engine: engine.name(),
+        })
+    }
+
+    fn accept(&mut self, mut input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        let State::Accepting(acceptor) = &mut self.state else { return Ok(()) };
+        loop {
+            if !input.is_empty() {
+                match acceptor.read_tls(&mut input) {
+                    Ok(0) => return Err(Error::Engine { engine: self.engine, detail: "ClientHello buffer full".into() }),
+                    Ok(_) => {}
+                    Err(e) => return Err(Error::Engine { engine: self.engine, detail: e.to_string() }),
+                }
+            }
+            match acceptor.accept() {
+                Ok(None) if input.is_empty() => return Ok(()),
+                Ok(None) => {}
+                Ok(Some(accepted)) => {
+                    self.pending.extend_from_slice(input);
+                    self.server_name = accepted.client_hello().server_name().map(str::to_owned);
+                    let (request, callback) = ChainRequest::new(None, self.waker.clone());
+                    self.state = State::Waiting { accepted: Box::new(accepted), request };
+                    self.store.certificate_chain_for_server_name(self.server_name.as_deref(), callback);
+                    return self.resume(plaintext, out);
+                }
+                Err((e, mut alert)) => {
+                    self.state = State::Failed;
+                    let start = out.len();
+                    // Writing into a Vec cannot fail.
+                    let _ = alert.write_all(out);
+                    return Err(pump::failed(&e, out, start, self.engine));
+                }
+            }
+        }
+    }
+
+    fn connect(
+        &mut self,
+        accepted: Accepted,
+        chain: Option<CertificateChain>,
+        plaintext: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let Some(chain) = chain else {
+            self.state = State::Failed;
+            let alert = no_certificate_alert(self.server_name.as_deref());
+            // Nothing is encrypted yet: the alert goes out as a plain record.
+            out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
+            return Err(Error::NoServerCertificate { server_name: self.server_name.clone(), alert_sent: Some(alert) });
+        };
+        let hook = self.hook.as_ref().map(|h| (h, &self.veto, self.server_name.clone()));
+        let config = match self.prepared.config(&chain, hook) {
+            Ok(config) => config,
+            Err(e) => {
+                self.state = State::Failed;
+                out.extend_from_slice(&Alert::fatal(wiretls_core::AlertDescription::INTERNAL_ERROR).plaintext_record());
+                return Err(e);
+            }
+        };
+        match accepted.into_connection(config) {
+            Ok(mut conn) => {
+                conn.set_buffer_limit(None);
+                let mut conn = Connection::from(conn);
+                let pending = std::mem::take(&mut self.pending);
+                let start = out.len();
+                let queued = std::mem::take(&mut self.queued);
+                if !queued.is_empty() {
+                    pump::send(&mut conn, &queued, out, self.engine)?;
+                }
+                let result = pump::read(&mut conn, &pending, plaintext, out);
+                self.state = State::Connected(Box::new(conn));
+                self.finish(result, out, start)
+            }
+            Err((e, mut alert)) => {
+                self.state = State::Failed;
+                let start = out.len();
+                // Writing into a Vec cannot fail.
+                let _ = alert.write_all(out);
+                Err(pump::failed(&e, out, start, self.engine))
+            }
+        }
+    }
+
+    fn finish(&mut self, result: Result<pump::Pumped, rustls::Error>, out: &[u8], start: usize) -> Result<(), Error> {
+        match result {
+            Ok(pumped) => {
+                self.peer_closed |= pumped.peer_closed;
+                Ok(())
+            }
+            Err(e) => {
+                if let Some(alert) = self.veto.alert() {
+                    let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {
+                        alert
+                    } else {
+                        wiretls_core::AlertDescription::CERTIFICATE_UNKNOWN
+                    };
+                    return Err(Error::Rejected { alert_sent: (out.len() > start).then_some(sent) });
+                }
+                Err(pump::failed(&e, out, start, self.engine))
+            }
+        }
+    }
+
+    fn failed_state(&self) -> Error {
+        Error::Engine { engine: self.engine, detail: "the handshake already failed".into() }
+    }
+}
+
+impl Session for ServerSession {
+    fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        match &mut self.state {
+            State::Accepting(_) => self.accept(input, plaintext, out),
+            State::Waiting { .. } => {
+                self.pending.extend_from_slice(input);
+                self.resume(plaintext, out)
+            }
+            State::Connected(conn) => {
+                let start = out.len();
+                let result = pump::read(conn, input, plaintext, out);
+                self.finish(result, out, start)
+            }
+            State::Failed => Err(self.failed_state()),
+        }
+    }
+
+    fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        match &mut self.state {
+            State::Connected(conn) => pump::send(conn, data, out, self.engine),
+            // Before the connection exists, hold the data; it goes to rustls
+            // (which sends it once the handshake allows) when it does.
+            State::Accepting(_) | State::Waiting { .. } => {
+                self.queued.extend_from_slice(data);
+                Ok(())
+            }
+            State::Failed => Err(self.failed_state()),
+        }
+    }
+
+    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        match &mut self.state {
+            State::Waiting { request, .. } => {
+                let Some(answer) = request.take() else { return Ok(()) };
+                let State::Waiting { accepted, .. } = std::mem::replace(&mut self.state, State::Failed) else {
+                    unreachable!("matched Waiting above")
+                };
+                self.connect(*accepted, answer, plaintext, out)
+            }
+            State::Connected(conn) => {
+                pump::write(conn, out);
+                Ok(())
+            }
+            State::Accepting(_) | State::Failed => Ok(()),
+        }
+    }
+
+    fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        match &mut self.state {
+            State::Connected(conn) => {
+                conn.send_close_notify();
+                pump::write(conn, out);
+            }
+            _ => out.extend_from_slice(&Alert { level: wiretls_core::AlertLevel::Warning, description: wiretls_core::AlertDescription::CLOSE_NOTIFY }.plaintext_record()),
+        }
+        Ok(())
+    }
+
+    fn send_alert(&mut self, alert: Alert, _out: &mut Vec<u8>) -> Result<(), Error> {
+        Err(Error::Unsupported { engine: self.engine, feature: Feature::SendAlert(alert.description) })
+    }
+
+    fn status(&self) -> SessionStatus {
+        match &self.state {
+            State::Connected(conn) => SessionStatus {
+                handshaking: conn.is_handshaking(),
+                waiting_for_store: false,
+                peer_closed: self.peer_closed,
+            },
+            State::Waiting { .. } => SessionStatus { handshaking: true, waiting_for_store: true, peer_closed: false },
+            State::Accepting(_) | State::Failed => {
+                SessionStatus { handshaking: true, waiting_for_store: false, peer_closed: false }
+            }
+        }
+    }
+
+    fn info(&self) -> ConnectionInfo {
+        let mut info = match &self.state {
+            State::Connected(conn) => pump::info(conn, Side::Server),
+            _ => ConnectionInfo::new(Side::Server),
+        };
+        info.server_name.clone_from(&self.server_name);
+        info
+    }
+}
+
+impl fmt::Debug for ServerSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerSession").field("status", &self.status()).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,104 @@
+//! State shared by all connections of one configuration: client session
+//! storage that forgets a server after a fatal alert, and loaded keys.
+
+use std::sync::{Arc, Mutex};
+
+use rustls::client::{ClientSessionMemoryCache, ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::ServerName;
+use rustls::sign::CertifiedKey;
+use rustls::NamedGroup;
+use wiretls_core::{CertificateChain, Error, Feature};
+
+
+/// rustls's in-memory client session cache, plus [`ForgettingStore::forget`]
+/// (the seed's Future Work: "invalidate session-resumption data on receipt
+/// of an alert").
+#[derive(Debug)]
+pub(crate) struct ForgettingStore {
+    inner: ClientSessionMemoryCache,
+}
+
+impl ForgettingStore {
+    pub(crate) fn new() -> Self {
+        Self { inner: ClientSessionMemoryCache::new(256) }
+    }
+
+    /// Drop everything kept for `server_name`.
+    pub(crate) fn forget(&self, server_name: &ServerName<'static>) {
+        self.inner.remove_tls12_session(server_name);
+        while self.inner.take_tls13_ticket(server_name).is_some() {}
+    }
+}
+
+impl ClientSessionStore for ForgettingStore {
+    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
+        self.inner.set_kx_hint(server_name, group);
+    }
+
+    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        self.inner.kx_hint(server_name)
+    }
+
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        self.inner.set_tls12_session(server_name, value);
+    }
+
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        self.inner.tls12_session(server_name)
+    }
+
+    fn remove_tls12_session(&self, server_name: &ServerName<'static>) {
+        self.inner.remove_tls12_session(server_name);
+    }
+
+    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        self.inner.insert_tls13_ticket(server_name, value);
+    }
+
+    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        self.inner.take_tls13_ticket(server_name)
+    }
+}
+
+/// Loaded signing keys, one per chain seen, so a chain's key is parsed once.
+#[derive(Debug, Default)]
+pub(crate) struct KeyCache {
+    keys: Mutex<Vec<(CertificateChain, Arc<CertifiedKey>)>>,
+}
+
+/// How many chains a cache keeps before it starts over.
+const KEY_CACHE_LIMIT: usize = 64;
+
+impl KeyCache {
+    /// The rustls key for `chain`.
+    pub(crate) fn certified_key(
+        &self,
+        chain: &CertificateChain,
+        provider: &CryptoProvider,
+        engine: &'static str,
+    ) -> Result<Arc<CertifiedKey>, Error> {
+        let mut keys = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, key)) = keys.iter().find(|(c, _)| c == chain) {
+            return Ok(key.clone());
+        }
+        let key = Arc::new(load(chain, provider, engine)?);
+        if keys.len() >= KEY_CACHE_LIMIT {
+            keys.clear();
+        }
+        keys.push((chain.clone(), key.clone()));
+        Ok(key)
+    }
+}
+
+fn load(chain: &CertificateChain, provider: &CryptoProvider, engine: &'static str) -> Result<CertifiedKey, Error> {
+    let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
+    let key = chain.private_key().der().clone_key();
+    CertifiedKey::from_der(certs, key, provider).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(_) => {
+            Error::KeyMismatch { subject: chain.leaf().subject_text().to_owned() }
+        }
+        rustls::Error::General(_) => Error::Unsupported { engine, feature: Feature::KeyType(chain.leaf().key_type()) },
+        other => Error::Malformed { what: wiretls_core::Malformed::PrivateKey, detail: other.to_string() },
+    })
+}

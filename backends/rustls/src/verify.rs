@@ -1,0 +1,161 @@
+//! Verifiers that run rustls's own webpki checks and then the seed's
+//! verify callback.
+
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use wiretls_core::{AlertDescription, Side, VerifyContext, VerifyHook};
+
+use crate::errors::error_for_alert;
+
+/// Where a verifier leaves the alert of a veto, for the session to report
+/// [`wiretls_core::Error::Rejected`].
+#[derive(Debug, Default)]
+pub(crate) struct Veto(Mutex<Option<AlertDescription>>);
+
+impl Veto {
+    fn set(&self, alert: AlertDescription) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(alert);
+    }
+
+    /// The veto's alert, if the callback vetoed.
+    pub(crate) fn alert(&self) -> Option<AlertDescription> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn run_hook(
+    hook: &VerifyHook,
+    veto: &Veto,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    context: &VerifyContext<'_>,
+) -> Result<(), rustls::Error> {
+    let chain: Vec<&[u8]> =
+        std::iter::once(end_entity.as_ref()).chain(intermediates.iter().map(AsRef::as_ref)).collect();
+    hook.run(&chain, context).map_err(|reject| {
+        veto.set(reject.alert);
+        error_for_alert(reject.alert)
+    })
+}
+
+/// A client's server verifier: webpki first, then the hook.
+#[derive(Debug)]
+pub(crate) struct HookedServerVerifier {
+    pub(crate) inner: Arc<WebPkiServerVerifier>,
+    pub(crate) hook: Arc<VerifyHook>,
+    pub(crate) veto: Arc<Veto>,
+}
+
+impl ServerCertVerifier for HookedServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verified = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
+        let name = server_name.to_str();
+        let context = VerifyContext::new(Side::Client, Some(&name));
+        run_hook(&self.hook, &self.veto, end_entity, intermediates, &context)?;
+        Ok(verified)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// A server's client verifier: webpki first, then the hook.
+#[derive(Debug)]
+pub(crate) struct HookedClientVerifier {
+    pub(crate) inner: Arc<dyn ClientCertVerifier>,
+    pub(crate) hook: Arc<VerifyHook>,
+    pub(crate) veto: Arc<Veto>,
+    pub(crate) server_name: Option<String>,
+}
+
+impl ClientCertVerifier for HookedClientVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.inner.offer_client_auth()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.inner.client_auth_mandatory()
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        self.inner.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        let verified = self.inner.verify_client_cert(end_entity, intermediates, now)?;
+        let context = VerifyContext::new(Side::Server, self.server_name.as_deref());
+        run_hook(&self.hook, &self.veto, end_entity, intermediates, &context)?;
+        Ok(verified)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// A rustls root store from a wiretls trust store.
+pub(crate) fn root_store(trust: &wiretls_core::TrustStore) -> Result<rustls::RootCertStore, wiretls_core::Error> {
+    let mut roots = rustls::RootCertStore::empty();
+    let (_, unusable) = roots.add_parsable_certificates(trust.certificates().iter().map(|c| c.der().clone()));
+    if roots.is_empty() {
+        return Err(wiretls_core::Error::Malformed {
+            what: wiretls_core::Malformed::Certificate,
+            detail: format!("none of the {unusable} trust anchors is usable"),
+        });
+    }
+    Ok(roots)
+}

@@ -1,0 +1,138 @@
+//! Handshakes: every version x suite x key type both engines offer, groups,
+//! ALPN, and refusals.
+
+use wiretls_core::{
+    CipherSuite, Engine, Error, Feature, KeyExchange, ProtocolVersion,
+};
+
+use super::{assert_alert, ders};
+use crate::fixtures;
+use crate::pair::Pair;
+use crate::table::{both_offer, TABLE};
+
+/// Each row of the table both engines offer negotiates exactly that suite,
+/// version and chain.
+pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
+    let mut ran = 0;
+    for row in TABLE {
+        if !both_offer(client.capabilities(), server.capabilities(), row) {
+            continue;
+        }
+        let c = fixtures::client().with_versions(&[row.version()]).expect("versions").with_cipher_suites(&[row.suite]);
+        let mut s = fixtures::server(row.key).with_versions(&[row.version()]).expect("versions").with_cipher_suites(&[row.suite]);
+        if row.suite.info().key_exchange == KeyExchange::Dhe {
+            s = s.with_dh_params(wiretls_core::DhParams::from_pem(fixtures::pem("ffdhe2048.pem")).expect("dh params"));
+        }
+        let mut pair = Pair::new(client, &c, server, &s);
+        pair.handshake();
+        for info in [pair.client.info(), pair.server.info()] {
+            assert_eq!(info.version, Some(row.version()), "{row:?}: version");
+            assert_eq!(info.cipher_suite, Some(row.suite), "{row:?}: suite");
+            assert!(info.handshake_complete);
+        }
+        let sent = fixtures::server_chain(row.key);
+        assert_eq!(ders(&pair.client.info().peer_certificates), ders(sent.certificates()), "{row:?}: chain");
+        assert!(pair.server.info().peer_certificates.is_empty());
+        assert_eq!(pair.client.info().key_exchange_group, pair.server.info().key_exchange_group);
+        ran += 1;
+    }
+    assert!(ran >= 4, "only {ran} combinations in common");
+}
+
+/// Every group both engines offer can be the only one, and is reported by both.
+pub fn every_common_group(client: &dyn Engine, server: &dyn Engine) {
+    let groups: Vec<_> =
+        client.capabilities().groups.iter().filter(|g| server.capabilities().groups.contains(g)).copied().collect();
+    assert!(!groups.is_empty());
+    for group in groups {
+        let c = fixtures::client().with_groups(&[group]);
+        let s = fixtures::p256_server().with_groups(&[group]);
+        let mut pair = Pair::new(client, &c, server, &s);
+        pair.handshake();
+        assert_eq!(pair.client.info().key_exchange_group, Some(group));
+        assert_eq!(pair.server.info().key_exchange_group, Some(group));
+    }
+}
+
+/// The ClientHello reaches the wire before `start` returns.
+pub fn first_flight_before_start_returns(client: &dyn Engine, server: &dyn Engine) {
+    let out = wiretls_core::Outbox::new();
+    let conn = fixtures::client().start(client, out.wire()).expect("start");
+    let hello = out.take();
+    assert!(hello.len() > 40, "no ClientHello written");
+    assert_eq!(hello[0], 22, "first record is not a handshake record");
+    assert_eq!(hello[5], 1, "first message is not a ClientHello");
+    assert!(conn.is_handshaking());
+    // The server writes nothing before the ClientHello.
+    let out = wiretls_core::Outbox::new();
+    let conn = fixtures::p256_server().start(server, out.wire()).expect("start");
+    assert!(out.is_empty());
+    assert!(conn.is_handshaking());
+}
+
+/// A suite the engine does not offer is refused with a typed Unsupported
+/// when the configuration is used, never silently dropped.
+pub fn unsupported_suites_are_refused(client: &dyn Engine, server: &dyn Engine) {
+    for engine in [client, server] {
+        let caps = engine.capabilities();
+        for suite in CipherSuite::ALL.iter().filter(|s| !caps.offers_suite(**s)) {
+            let c = fixtures::client().with_cipher_suites(&[*suite]);
+            let out = wiretls_core::Outbox::new();
+            match c.start(engine, out.wire()) {
+                Err(Error::Unsupported { engine: name, feature: Feature::CipherSuite(s) }) => {
+                    assert_eq!(name, caps.engine);
+                    assert_eq!(s, *suite);
+                }
+                other => panic!("{suite:?} on {}: expected Unsupported, got {other:?}", caps.engine),
+            }
+        }
+    }
+}
+
+/// No suite in common: the server refuses with `handshake_failure`.
+pub fn no_common_suite(client: &dyn Engine, server: &dyn Engine) {
+    let c = fixtures::client().with_cipher_suites(&[CipherSuite::TLS13_AES_128_GCM_SHA256]);
+    let s = fixtures::p256_server().with_cipher_suites(&[CipherSuite::TLS13_AES_256_GCM_SHA384]);
+    let mut pair = Pair::new(client, &c, server, &s);
+    pair.run();
+    assert!(
+        matches!(pair.server_log.error(), Some(Error::BadTlsData { kind: wiretls_core::BadData::NoCommonParameters, .. })),
+        "server: {:?}",
+        pair.server_log.errors
+    );
+    assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::HANDSHAKE_FAILURE);
+    assert!(pair.client.is_handshaking() && pair.server.is_handshaking());
+}
+
+/// A TLS 1.2-only client and a TLS 1.3-only server do not meet: `protocol_version`.
+pub fn version_mismatch(client: &dyn Engine, server: &dyn Engine) {
+    let c = fixtures::client().with_versions(&[ProtocolVersion::Tls12]).expect("versions");
+    let s = fixtures::p256_server().with_versions(&[ProtocolVersion::Tls13]).expect("versions");
+    let mut pair = Pair::new(client, &c, server, &s);
+    pair.run();
+    assert!(
+        matches!(pair.server_log.error(), Some(Error::BadTlsData { kind: wiretls_core::BadData::UnsupportedVersion, .. })),
+        "server: {:?}",
+        pair.server_log.errors
+    );
+    assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::PROTOCOL_VERSION);
+}
+
+/// ALPN: the server's preference among the client's offers; none in common
+/// is `no_application_protocol`.
+pub fn alpn(client: &dyn Engine, server: &dyn Engine) {
+    if !(client.capabilities().alpn && server.capabilities().alpn) {
+        return;
+    }
+    let c = fixtures::client().with_alpn_protocols(&["h2", "http/1.1"]);
+    let s = fixtures::p256_server().with_alpn_protocols(&["http/1.1", "h2"]);
+    let mut pair = Pair::new(client, &c, server, &s);
+    pair.handshake();
+    let chosen = pair.client.info().alpn_protocol;
+    assert!(chosen.is_some());
+    assert_eq!(chosen, pair.server.info().alpn_protocol);
+    let s = fixtures::p256_server().with_alpn_protocols(&["spdy/3"]);
+    let mut pair = Pair::new(client, &c, server, &s);
+    pair.run();
+    assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::NO_APPLICATION_PROTOCOL);
+}
