@@ -336,7 +336,11 @@ impl Connection {
     }
 
     /// Send what the engine produced, then act on its result and status.
+    /// Every error an engine returns from the data path ends the connection:
+    /// with a graceful close when an alert went out, an immediate one when
+    /// nothing did (the peer's own alert, a truncation, an engine failure).
     fn settle(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+        let wrote = !self.out.is_empty();
         self.flush();
         match result {
             Ok(()) => {
@@ -353,12 +357,10 @@ impl Connection {
                 }
                 Ok(())
             }
-            Err(e) if e.invalidates() => {
-                let immediate = matches!(e, Error::AlertReceived { .. });
-                self.fail(e.clone(), immediate);
+            Err(e) => {
+                self.fail(e.clone(), !wrote);
                 Err(e)
             }
-            Err(e) => Err(e),
         }
     }
 

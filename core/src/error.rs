@@ -248,24 +248,13 @@ impl Error {
         }
     }
 
-    /// Whether a connection that returned this error is invalidated (every
-    /// later `data_from_wire` / `data_from_application` gives
-    /// [`Error::Invalidated`]).
-    ///
-    /// Errors from the peer, the verify callback, a store's `None` and
-    /// engine failures end the connection; argument errors
-    /// ([`Error::InvalidAlertLevel`], [`Error::Unsupported`], ...) leave it as it
-    /// was.
+    /// Whether this error ends a connection when a data-path call
+    /// (`data_from_wire`, `data_from_application`, `resume`, ...) returns it.
+    /// Every error from the data path does; only argument errors
+    /// ([`Error::InvalidAlertLevel`], [`Error::ReservedAlert`], an
+    /// [`Error::Unsupported`] from `send_alert`) leave a connection as it was.
     pub fn invalidates(&self) -> bool {
-        matches!(
-            self,
-            Self::AlertReceived { .. }
-                | Self::BadTlsData { .. }
-                | Self::PeerCertificate { .. }
-                | Self::Rejected { .. }
-                | Self::NoServerCertificate { .. }
-                | Self::Engine { .. }
-        )
+        !matches!(self, Self::InvalidAlertLevel { .. } | Self::ReservedAlert { .. } | Self::Invalidated { .. })
     }
 
     /// The alert a peer-caused error of this `kind` requires (RFC 8446

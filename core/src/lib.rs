@@ -34,6 +34,7 @@ pub mod connection;
 pub mod engine;
 pub mod error;
 pub mod name;
+pub mod record;
 pub mod store;
 pub mod suites;
 pub mod verify;

@@ -4,25 +4,27 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::task::Waker;
 
-use rustls::client::{Resumption, ResolvesClientCert, WebPkiServerVerifier};
+use rustls::client::{ResolvesClientCert, Resumption, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ClientConnection, Connection, SignatureScheme};
+use wiretls_core::record::RecordBoundaries;
 use wiretls_core::{
-    Engine as _, Alert, AlertDescription, ChainRequest, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo, DistinguishedName,
-    Error, Feature, Session, SessionContext, SessionStatus, Side,
+    Alert, AlertDescription, ChainRequest, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo,
+    DistinguishedName, Engine as _, Error, Feature, Session, SessionContext, SessionStatus, Side,
 };
 
 use crate::pump;
 use crate::sessions::{ForgettingStore, KeyCache};
-use crate::verify::{root_store, HookedServerVerifier, Veto};
+use crate::verify::{current, root_store, HookedServerVerifier, Hooks, Scope};
 use crate::{provider_for, rustls_versions, RustlsEngine};
 
-/// What every connection of one `ClientTls` shares.
+/// What every connection of one `ClientTls` shares: one config, whose
+/// verifier and resolver find each connection's own parts through
+/// [`Hooks`].
 struct PreparedClient {
-    base: Arc<ClientConfig>,
-    webpki: Arc<WebPkiServerVerifier>,
+    config: Arc<ClientConfig>,
     provider: Arc<CryptoProvider>,
     sessions: Option<Arc<ForgettingStore>>,
     keys: Arc<KeyCache>,
@@ -38,8 +40,12 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
     let mut config = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&rustls_versions(tls.versions()))
         .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
-        .with_webpki_verifier(webpki.clone())
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(HookedServerVerifier { inner: webpki }))
         .with_no_client_auth();
+    if tls.client_certificate_store().is_some() {
+        config.client_auth_cert_resolver = Arc::new(DispatchResolver);
+    }
     config.alpn_protocols = tls.alpn_protocols().to_vec();
     let sessions = tls.resumption().then(|| Arc::new(ForgettingStore::new()));
     config.resumption = match &sessions {
@@ -48,54 +54,48 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
     };
     let server_name = ServerName::try_from(tls.server_hostname().to_owned())
         .map_err(|_| Error::Config(ConfigError::InvalidServerName(tls.server_hostname().to_owned())))?;
-    Ok(PreparedClient { base: Arc::new(config), webpki, provider, sessions, keys: Arc::default(), server_name })
+    Ok(PreparedClient { config: Arc::new(config), provider, sessions, keys: Arc::default(), server_name })
 }
 
 /// A rustls client connection.
 pub(crate) struct ClientSession {
     conn: Connection,
-    veto: Arc<Veto>,
-    resolver: Option<Arc<StoreResolver>>,
+    /// This connection's verify hook and store, when it has either.
+    hooks: Option<Arc<Hooks>>,
     prepared: Arc<PreparedClient>,
     peer_closed: bool,
+    records: RecordBoundaries,
     engine: &'static str,
 }
 
 impl ClientSession {
     pub(crate) fn start(engine: &RustlsEngine, tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
-        let veto = Arc::new(Veto::default());
-        let mut resolver = None;
-        let config = if context.verify.is_some() || tls.client_certificate_store().is_some() {
-            let mut config = (*prepared.base).clone();
-            if let Some(hook) = context.verify {
-                let verifier = HookedServerVerifier { inner: prepared.webpki.clone(), hook, veto: veto.clone() };
-                config.dangerous().set_certificate_verifier(Arc::new(verifier));
-            }
-            if let Some(store) = tls.client_certificate_store() {
-                let r = Arc::new(StoreResolver {
-                    store: store.clone(),
-                    waker: context.waker.clone(),
-                    keys: prepared.keys.clone(),
-                    provider: prepared.provider.clone(),
-                    failure: Mutex::new(None),
-                    engine: engine.name(),
-                });
-                config.client_auth_cert_resolver = r.clone();
-                resolver = Some(r);
-            }
-            Arc::new(config)
-        } else {
-            prepared.base.clone()
-        };
-        let mut conn = ClientConnection::new(config, prepared.server_name.clone())
+        let resolver = tls.client_certificate_store().map(|store| StoreResolver {
+            store: store.clone(),
+            waker: context.waker.clone(),
+            keys: prepared.keys.clone(),
+            provider: prepared.provider.clone(),
+            failure: Mutex::new(None),
+            engine: engine.name(),
+        });
+        let hooks = (context.verify.is_some() || resolver.is_some())
+            .then(|| Arc::new(Hooks { verify: context.verify, resolver, ..Hooks::default() }));
+        let mut conn = ClientConnection::new(prepared.config.clone(), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
-        Ok(Self { conn: conn.into(), veto, resolver, prepared, peer_closed: false, engine: engine.name() })
+        Ok(Self {
+            conn: conn.into(),
+            hooks,
+            prepared,
+            peer_closed: false,
+            records: RecordBoundaries::new(),
+            engine: engine.name(),
+        })
     }
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
-        if let Some(alert) = self.veto.alert() {
+        if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
             let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) { alert } else { AlertDescription::CERTIFICATE_UNKNOWN };
             return Error::Rejected { alert_sent: (out.len() > start).then_some(sent) };
         }
@@ -106,8 +106,10 @@ impl ClientSession {
 impl Session for ClientSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
-        let result = pump::read(&mut self.conn, input, plaintext, out);
-        if let Some(failure) = self.resolver.as_ref().and_then(|r| r.take_failure()) {
+        let scope = self.hooks.as_ref().map(Scope::enter);
+        let result = pump::read(&mut self.conn, &mut self.records, input, plaintext, out);
+        drop(scope);
+        if let Some(failure) = self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure) {
             // rustls went on without a certificate; what it wrote must not
             // reach the peer.
             out.truncate(start);
@@ -160,8 +162,23 @@ impl Session for ClientSession {
     }
 }
 
-/// rustls's client-certificate hook, asking the application's store.
-struct StoreResolver {
+/// The resolver in the shared config: asks the current connection's store.
+#[derive(Debug)]
+struct DispatchResolver;
+
+impl ResolvesClientCert for DispatchResolver {
+    fn resolve(&self, root_hint_subjects: &[&[u8]], sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        let hooks = current()?;
+        hooks.resolver.as_ref()?.resolve(root_hint_subjects, sigschemes)
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+/// One connection's client-certificate choice, asking the application's store.
+pub(crate) struct StoreResolver {
     store: Arc<dyn ClientCertificateStore>,
     waker: Arc<Mutex<Option<Waker>>>,
     keys: Arc<KeyCache>,
@@ -178,15 +195,7 @@ impl StoreResolver {
     fn set_failure(&self, e: Error) {
         *self.failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
     }
-}
 
-impl fmt::Debug for StoreResolver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoreResolver").finish_non_exhaustive()
-    }
-}
-
-impl ResolvesClientCert for StoreResolver {
     fn resolve(&self, root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         let roots: Vec<DistinguishedName> =
             root_hint_subjects.iter().map(|der| DistinguishedName::from_der(der.to_vec())).collect();
@@ -215,8 +224,10 @@ impl ResolvesClientCert for StoreResolver {
             }
         }
     }
+}
 
-    fn has_certs(&self) -> bool {
-        true
+impl fmt::Debug for StoreResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreResolver").finish_non_exhaustive()
     }
 }

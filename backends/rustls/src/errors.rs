@@ -4,7 +4,7 @@ use rustls::{CertificateError, PeerIncompatible};
 use wiretls_core::{AlertDescription, AlertLevel, BadData, CertificateProblem, Error};
 
 /// The alert rustls derives from `e` when it fails a handshake.
-fn rustls_alert(e: &rustls::Error) -> Option<rustls::AlertDescription> {
+pub(crate) fn rustls_alert(e: &rustls::Error) -> Option<rustls::AlertDescription> {
     use rustls::AlertDescription as A;
     use rustls::Error as R;
     Some(match e {

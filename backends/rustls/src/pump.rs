@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use rustls::Connection;
+use wiretls_core::record::RecordBoundaries;
 use wiretls_core::Error;
 
 use crate::errors::translate;
@@ -14,24 +15,41 @@ pub(crate) struct Pumped {
     pub(crate) peer_closed: bool,
 }
 
-/// Feed `input`, collect plaintext, write everything rustls wants to send.
-/// Bytes after the peer's `close_notify` are ignored (RFC 8446 6.1).
+/// Feed `input` one record at a time, collect plaintext, write everything
+/// rustls wants to send. Stopping at record boundaries makes two things
+/// exact: bytes after the peer's `close_notify` are never processed (RFC
+/// 8446 6.1: they are ignored), and the plaintext of every record before a
+/// faulty one is collected before the fault is reported.
 pub(crate) fn read(
     conn: &mut Connection,
+    records: &mut RecordBoundaries,
     mut input: &[u8],
     plaintext: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) -> Result<Pumped, rustls::Error> {
     let mut pumped = Pumped::default();
-    loop {
-        if !input.is_empty() {
+    while !input.is_empty() {
+        let (mut piece, complete) = records.next_piece(&mut input);
+        while !piece.is_empty() {
             // `&[u8]` advances as rustls reads from it.
-            if let Err(e) = conn.read_tls(&mut input) {
-                return Err(rustls::Error::General(e.to_string()));
+            match conn.read_tls(&mut piece) {
+                Ok(n) if n > 0 => {}
+                // rustls refuses more input: an over-long record fills its
+                // buffer. Processing what it holds reports the real fault.
+                refused => {
+                    if let Err(e) = conn.process_new_packets() {
+                        write(conn, out);
+                        return Err(e);
+                    }
+                    let why = refused.map_or_else(|e| e.to_string(), |_| "rustls took no input".into());
+                    return Err(rustls::Error::General(why));
+                }
             }
         }
-        let state = conn.process_new_packets();
-        let state = match state {
+        if !complete {
+            break;
+        }
+        let state = match conn.process_new_packets() {
             Ok(state) => state,
             Err(e) => {
                 write(conn, out);
@@ -49,9 +67,6 @@ pub(crate) fn read(
         }
         if state.peer_has_closed() {
             pumped.peer_closed = true;
-            break;
-        }
-        if input.is_empty() {
             break;
         }
     }

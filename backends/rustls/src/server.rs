@@ -18,9 +18,11 @@ use wiretls_core::{
     ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
 };
 
+use wiretls_core::record::RecordBoundaries;
+
 use crate::pump;
 use crate::sessions::KeyCache;
-use crate::verify::{root_store, HookedClientVerifier, Veto};
+use crate::verify::{root_store, HookedClientVerifier, Hooks, Scope};
 use crate::{provider_for, rustls_versions, RustlsEngine};
 
 /// What every connection of one `ServerTls` shares.
@@ -48,10 +50,14 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
         let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), provider.clone());
         Ok(if tls.client_ca_names() { builder } else { builder.clear_root_hint_subjects() })
     };
-    let client_verifier = match tls.client_auth() {
-        ClientAuth::None => WebPkiClientVerifier::no_client_auth(),
-        ClientAuth::Optional(trust) => builder(trust)?.allow_unauthenticated().build().map_err(build_err)?,
-        ClientAuth::Required(trust) => builder(trust)?.build().map_err(build_err)?,
+    let webpki = match tls.client_auth() {
+        ClientAuth::None => None,
+        ClientAuth::Optional(trust) => Some(builder(trust)?.allow_unauthenticated().build().map_err(build_err)?),
+        ClientAuth::Required(trust) => Some(builder(trust)?.build().map_err(build_err)?),
+    };
+    let client_verifier: Arc<dyn ClientCertVerifier> = match webpki {
+        None => WebPkiClientVerifier::no_client_auth(),
+        Some(inner) => Arc::new(HookedClientVerifier { inner }),
     };
     let prepared = PreparedServer {
         provider,
@@ -86,25 +92,13 @@ impl PreparedServer {
         Ok(Arc::new(config))
     }
 
-    fn config(
-        &self,
-        chain: &CertificateChain,
-        hook: Option<(&Arc<VerifyHook>, &Arc<Veto>, Option<String>)>,
-    ) -> Result<Arc<ServerConfig>, Error> {
-        let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
-        if let Some((hook, veto, server_name)) = hook {
-            let verifier = HookedClientVerifier {
-                inner: self.client_verifier.clone(),
-                hook: hook.clone(),
-                veto: veto.clone(),
-                server_name,
-            };
-            return self.build(Some(key), Arc::new(verifier));
-        }
+    /// The config for `chain` (one per chain, shared by its connections).
+    fn config(&self, chain: &CertificateChain) -> Result<Arc<ServerConfig>, Error> {
         let mut configs = self.configs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, config)) = configs.iter().find(|(c, _)| c == chain) {
             return Ok(config.clone());
         }
+        let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
         let config = self.build(Some(key), self.client_verifier.clone())?;
         if configs.len() >= CONFIG_CACHE_LIMIT {
             configs.clear();
@@ -144,11 +138,15 @@ pub(crate) struct ServerSession {
     prepared: Arc<PreparedServer>,
     store: Arc<dyn ServerCertificates>,
     hook: Option<Arc<VerifyHook>>,
-    veto: Arc<Veto>,
+    /// The verify hook's scope, once the SNI name is known.
+    hooks: Option<Arc<Hooks>>,
+    /// The record in progress while reading the ClientHello.
+    record: Vec<u8>,
     waker: Arc<Mutex<Option<Waker>>>,
     peer_closed: bool,
     /// Application data given before the connection existed.
     queued: Vec<u8>,
+    records: RecordBoundaries,
     engine: &'static str,
 }
 
@@ -162,30 +160,58 @@ impl ServerSession {
             prepared,
             store: tls.certificates().clone(),
             hook: context.verify,
-            veto: Arc::default(),
+            hooks: None,
+            record: Vec::new(),
             waker: context.waker,
             peer_closed: false,
             queued: Vec::new(),
+            records: RecordBoundaries::new(),
             engine: engine.name(),
         })
     }
 
     fn accept(&mut self, mut input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
-        let State::Accepting(acceptor) = &mut self.state else { return Ok(()) };
-        loop {
-            if !input.is_empty() {
-                match acceptor.read_tls(&mut input) {
+        // Whole records at a time, so that the acceptor takes nothing beyond
+        // the ClientHello (what follows stays in `pending`, on a record
+        // boundary) and an alert in place of a ClientHello is recognised.
+        while !input.is_empty() {
+            let (piece, complete) = self.records.next_piece(&mut input);
+            self.record.extend_from_slice(piece);
+            if !complete {
+                return Ok(());
+            }
+            let record = std::mem::take(&mut self.record);
+            if let [21, _, _, 0, 2, level, description] = record[..] {
+                if level != 1 {
+                    self.state = State::Failed;
+                    return Err(Error::AlertReceived {
+                        description: wiretls_core::AlertDescription::from_wire(description),
+                        level: wiretls_core::AlertLevel::Fatal,
+                    });
+                }
+                continue;
+            }
+            let State::Accepting(acceptor) = &mut self.state else { return Ok(()) };
+            let mut piece = &record[..];
+            while !piece.is_empty() {
+                match acceptor.read_tls(&mut piece) {
                     Ok(0) => return Err(Error::Engine { engine: self.engine, detail: "ClientHello buffer full".into() }),
                     Ok(_) => {}
                     Err(e) => return Err(Error::Engine { engine: self.engine, detail: e.to_string() }),
                 }
             }
             match acceptor.accept() {
-                Ok(None) if input.is_empty() => return Ok(()),
                 Ok(None) => {}
                 Ok(Some(accepted)) => {
                     self.pending.extend_from_slice(input);
                     self.server_name = accepted.client_hello().server_name().map(str::to_owned);
+                    if let Some(hook) = &self.hook {
+                        self.hooks = Some(Arc::new(Hooks {
+                            verify: Some(hook.clone()),
+                            server_name: self.server_name.clone(),
+                            ..Hooks::default()
+                        }));
+                    }
                     let (request, callback) = ChainRequest::new(None, self.waker.clone());
                     self.state = State::Waiting { accepted: Box::new(accepted), request };
                     self.store.certificate_chain_for_server_name(self.server_name.as_deref(), callback);
@@ -196,10 +222,19 @@ impl ServerSession {
                     let start = out.len();
                     // Writing into a Vec cannot fail.
                     let _ = alert.write_all(out);
+                    if out.len() == start {
+                        // rustls queued no alert; nothing is encrypted yet, so
+                        // send the one the protocol asks for in the clear.
+                        if let Some(alert) = crate::errors::rustls_alert(&e) {
+                            let alert = wiretls_core::AlertDescription::from_wire(u8::from(alert));
+                            out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
+                        }
+                    }
                     return Err(pump::failed(&e, out, start, self.engine));
                 }
             }
         }
+        Ok(())
     }
 
     fn connect(
@@ -216,8 +251,7 @@ impl ServerSession {
             out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
             return Err(Error::NoServerCertificate { server_name: self.server_name.clone(), alert_sent: Some(alert) });
         };
-        let hook = self.hook.as_ref().map(|h| (h, &self.veto, self.server_name.clone()));
-        let config = match self.prepared.config(&chain, hook) {
+        let config = match self.prepared.config(&chain) {
             Ok(config) => config,
             Err(e) => {
                 self.state = State::Failed;
@@ -235,7 +269,9 @@ impl ServerSession {
                 if !queued.is_empty() {
                     pump::send(&mut conn, &queued, out, self.engine)?;
                 }
-                let result = pump::read(&mut conn, &pending, plaintext, out);
+                let scope = self.hooks.as_ref().map(Scope::enter);
+                let result = pump::read(&mut conn, &mut self.records, &pending, plaintext, out);
+                drop(scope);
                 self.state = State::Connected(Box::new(conn));
                 self.finish(result, out, start)
             }
@@ -256,7 +292,7 @@ impl ServerSession {
                 Ok(())
             }
             Err(e) => {
-                if let Some(alert) = self.veto.alert() {
+                if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
                     let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {
                         alert
                     } else {
@@ -284,7 +320,9 @@ impl Session for ServerSession {
             }
             State::Connected(conn) => {
                 let start = out.len();
-                let result = pump::read(conn, input, plaintext, out);
+                let scope = self.hooks.as_ref().map(Scope::enter);
+                let result = pump::read(conn, &mut self.records, input, plaintext, out);
+                drop(scope);
                 self.finish(result, out, start)
             }
             State::Failed => Err(self.failed_state()),

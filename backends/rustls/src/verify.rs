@@ -28,27 +28,70 @@ impl Veto {
     }
 }
 
+/// The per-connection parts of verification and client-certificate
+/// choice. rustls keeps verifiers and resolvers in configs shared by every
+/// connection (and refuses to resume a session under a different verifier),
+/// so the shared objects find the connection's own parts here: a session
+/// enters its scope around each call into rustls, on the calling thread,
+/// which is where rustls calls verifiers and resolvers.
+#[derive(Debug, Default)]
+pub(crate) struct Hooks {
+    pub(crate) verify: Option<Arc<VerifyHook>>,
+    pub(crate) veto: Veto,
+    /// The SNI name a server got (for the server's verify context).
+    pub(crate) server_name: Option<String>,
+    pub(crate) resolver: Option<crate::client::StoreResolver>,
+}
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Arc<Hooks>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While alive, `hooks` are the current connection's.
+pub(crate) struct Scope(());
+
+impl Scope {
+    pub(crate) fn enter(hooks: &Arc<Hooks>) -> Self {
+        CURRENT.with(|c| *c.borrow_mut() = Some(hooks.clone()));
+        Self(())
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        CURRENT.with(|c| *c.borrow_mut() = None);
+    }
+}
+
+/// The current connection's hooks, if a session entered its scope.
+pub(crate) fn current() -> Option<Arc<Hooks>> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
 fn run_hook(
-    hook: &VerifyHook,
-    veto: &Veto,
     end_entity: &CertificateDer<'_>,
     intermediates: &[CertificateDer<'_>],
-    context: &VerifyContext<'_>,
+    side: Side,
+    server_name: Option<&str>,
 ) -> Result<(), rustls::Error> {
+    let Some(hooks) = current() else { return Ok(()) };
+    let Some(hook) = &hooks.verify else { return Ok(()) };
     let chain: Vec<&[u8]> =
         std::iter::once(end_entity.as_ref()).chain(intermediates.iter().map(AsRef::as_ref)).collect();
-    hook.run(&chain, context).map_err(|reject| {
-        veto.set(reject.alert);
+    let name = match side {
+        Side::Client => server_name,
+        Side::Server => hooks.server_name.as_deref(),
+    };
+    hook.run(&chain, &VerifyContext::new(side, name)).map_err(|reject| {
+        hooks.veto.set(reject.alert);
         error_for_alert(reject.alert)
     })
 }
 
-/// A client's server verifier: webpki first, then the hook.
+/// A client's server verifier: webpki first, then the connection's hook.
 #[derive(Debug)]
 pub(crate) struct HookedServerVerifier {
     pub(crate) inner: Arc<WebPkiServerVerifier>,
-    pub(crate) hook: Arc<VerifyHook>,
-    pub(crate) veto: Arc<Veto>,
 }
 
 impl ServerCertVerifier for HookedServerVerifier {
@@ -61,9 +104,7 @@ impl ServerCertVerifier for HookedServerVerifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let verified = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
-        let name = server_name.to_str();
-        let context = VerifyContext::new(Side::Client, Some(&name));
-        run_hook(&self.hook, &self.veto, end_entity, intermediates, &context)?;
+        run_hook(end_entity, intermediates, Side::Client, Some(&server_name.to_str()))?;
         Ok(verified)
     }
 
@@ -90,13 +131,10 @@ impl ServerCertVerifier for HookedServerVerifier {
     }
 }
 
-/// A server's client verifier: webpki first, then the hook.
+/// A server's client verifier: webpki first, then the connection's hook.
 #[derive(Debug)]
 pub(crate) struct HookedClientVerifier {
     pub(crate) inner: Arc<dyn ClientCertVerifier>,
-    pub(crate) hook: Arc<VerifyHook>,
-    pub(crate) veto: Arc<Veto>,
-    pub(crate) server_name: Option<String>,
 }
 
 impl ClientCertVerifier for HookedClientVerifier {
@@ -119,8 +157,7 @@ impl ClientCertVerifier for HookedClientVerifier {
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
         let verified = self.inner.verify_client_cert(end_entity, intermediates, now)?;
-        let context = VerifyContext::new(Side::Server, self.server_name.as_deref());
-        run_hook(&self.hook, &self.veto, end_entity, intermediates, &context)?;
+        run_hook(end_entity, intermediates, Side::Server, None)?;
         Ok(verified)
     }
 

@@ -58,19 +58,38 @@ pub fn truncated_record(client: &dyn Engine, server: &dyn Engine) {
     }
 }
 
-/// A record longer than TLS allows: `record_overflow`, which the peer sees.
+fn oversized(client: &dyn Engine, server: &dyn Engine, version: wiretls_core::ProtocolVersion) -> (Pair, Error) {
+    let mut pair = established(client, server, version);
+    let mut huge = craft::header(23, 18_500);
+    huge.extend(std::iter::repeat_n(0u8, 18_500));
+    let result = pair.server.data_from_wire(&huge);
+    let e = match result {
+        Err(e @ Error::BadTlsData { alert_sent: Some(_), .. }) => e,
+        other => panic!("{version}: expected BadTlsData with an alert, got {other:?}"),
+    };
+    pair.deliver(Direction::ToClient);
+    assert_alert(pair.client_log.error(), e.alert_sent().expect("an alert"));
+    assert!(matches!(pair.server.data_from_wire(b""), Err(Error::Invalidated { .. })));
+    (pair, e)
+}
+
+/// A record longer than TLS allows (2^14 + 2048 bytes): a typed fault, an
+/// alert the peer sees, invalidation.
 pub fn oversized_record(client: &dyn Engine, server: &dyn Engine) {
     for version in common_versions(client, server) {
-        let mut pair = established(client, server, version);
-        let mut huge = craft::header(23, 18_500);
-        huge.extend(std::iter::repeat_n(0u8, 18_500));
-        let result = pair.server.data_from_wire(&huge);
-        match &result {
-            Err(Error::BadTlsData { kind: BadData::RecordOverflow, alert_sent: Some(A::RECORD_OVERFLOW) }) => {}
-            other => panic!("{version}: expected record_overflow, got {other:?}"),
-        }
-        pair.deliver(Direction::ToClient);
-        assert_alert(pair.client_log.error(), A::RECORD_OVERFLOW);
+        oversized(client, server, version);
+    }
+}
+
+/// The alert for an over-long record is `record_overflow` (RFC 5246 6.2.3,
+/// RFC 8446 5.2).
+pub fn oversized_record_alert(client: &dyn Engine, server: &dyn Engine) {
+    for version in common_versions(client, server) {
+        let (_, e) = oversized(client, server, version);
+        assert!(
+            matches!(e, Error::BadTlsData { kind: BadData::RecordOverflow, alert_sent: Some(A::RECORD_OVERFLOW) }),
+            "{version}: {e:?}"
+        );
     }
 }
 
@@ -171,7 +190,7 @@ pub fn one_byte_fragments(client: &dyn Engine, server: &dyn Engine) {
         pair.server_sends(b"likewise");
         assert_eq!(pair.server_log.received, b"one byte at a time");
         assert_eq!(pair.client_log.received, b"likewise");
-        assert!(pair.server_log.deliveries > 1000);
+        assert!(pair.server_log.deliveries >= 300, "{} deliveries", pair.server_log.deliveries);
     }
 }
 

@@ -128,9 +128,17 @@ pub fn server_verifies_client(client: &dyn Engine, server: &dyn Engine) {
         assert_eq!(seen.chain, expected);
         assert_eq!(seen.side, Some(Side::Server));
     }
+    // A fresh client configuration: a resumed session would skip the check.
+    let c = fixtures::client().with_client_certificate_store(Arc::new(super::client_auth::FixedStore::new(Some(
+        fixtures::chain("client1.pem"),
+    ))));
     let (_, cb) = recorder(Err(Reject::with_alert(A::ACCESS_DENIED)));
     let mut pair = Pair::start(client, &c, None, server, &s, Some(cb)).expect("start");
     pair.run();
-    assert!(matches!(pair.server_log.error(), Some(Error::Rejected { alert_sent: Some(A::ACCESS_DENIED) })));
+    assert!(
+        matches!(pair.server_log.error(), Some(Error::Rejected { alert_sent: Some(A::ACCESS_DENIED) })),
+        "{:?}",
+        pair.server_log.errors
+    );
     assert_alert(pair.client_log.error(), A::ACCESS_DENIED);
 }
