@@ -25,9 +25,11 @@ pub fn all() -> Vec<Divergence> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|line| {
-            let (head, reason) = line.split_once('|').unwrap_or_else(|| panic!("divergence without a reason: {line}"));
+            let (head, reason) =
+                line.split_once('|').unwrap_or_else(|| panic!("divergence without a reason: {line}"));
             let mut parts = head.split_whitespace();
-            let mut next = || parts.next().unwrap_or_else(|| panic!("malformed divergence: {line}")).to_owned();
+            let mut next =
+                || parts.next().unwrap_or_else(|| panic!("malformed divergence: {line}")).to_owned();
             let (client, server, scenario) = (next(), next(), next());
             let reason = reason.trim().to_owned();
             assert!(!reason.is_empty(), "divergence without a reason: {line}");
@@ -39,6 +41,8 @@ pub fn all() -> Vec<Divergence> {
 /// The divergence listed for this pair and scenario, if any.
 pub fn find(client: &str, server: &str, scenario: &str) -> Option<Divergence> {
     all().into_iter().find(|d| {
-        (d.client == "*" || d.client == client) && (d.server == "*" || d.server == server) && d.scenario == scenario
+        (d.client == "*" || d.client == client)
+            && (d.server == "*" || d.server == server)
+            && d.scenario == scenario
     })
 }

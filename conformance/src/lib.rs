@@ -30,7 +30,13 @@ use wiretls_core::Engine;
 /// # Panics
 /// When the scenario fails and no divergence is listed, or when a listed
 /// divergence no longer fails.
-pub fn run_scenario(group: &str, name: &str, client: &dyn Engine, server: &dyn Engine, scenario: fn(&dyn Engine, &dyn Engine)) {
+pub fn run_scenario(
+    group: &str,
+    name: &str,
+    client: &dyn Engine,
+    server: &dyn Engine,
+    scenario: fn(&dyn Engine, &dyn Engine),
+) {
     let id = format!("{group}::{name}");
     match divergences::find(client.name(), server.name(), &id) {
         None => scenario(client, server),

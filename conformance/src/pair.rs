@@ -3,9 +3,7 @@
 //! a tamper hook on each direction, and a record of everything each side
 //! saw. No clock: wiretls connections have no timers.
 
-use wiretls_core::{
-    ClientTls, Connection, Engine, Error, Outbox, ServerTls, VerifyCallback,
-};
+use wiretls_core::{ClientTls, Connection, Engine, Error, Outbox, ServerTls, VerifyCallback};
 
 /// Which way bytes travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +71,7 @@ pub struct Pair {
 }
 
 /// How many steps [`Pair::run`] takes before it calls the pair stuck.
-const MAX_STEPS: usize = 10_000;
+pub const MAX_STEPS: usize = 10_000;
 
 impl Pair {
     /// Start a client and a server (the ClientHello is waiting in
@@ -81,8 +79,14 @@ impl Pair {
     ///
     /// # Panics
     /// When either side fails to start (use [`Pair::try_new`] to see why).
-    pub fn new(client_engine: &dyn Engine, client: &ClientTls, server_engine: &dyn Engine, server: &ServerTls) -> Self {
-        Self::try_new(client_engine, client, server_engine, server).unwrap_or_else(|e| panic!("starting a pair: {e}"))
+    pub fn new(
+        client_engine: &dyn Engine,
+        client: &ClientTls,
+        server_engine: &dyn Engine,
+        server: &ServerTls,
+    ) -> Self {
+        Self::try_new(client_engine, client, server_engine, server)
+            .unwrap_or_else(|e| panic!("starting a pair: {e}"))
     }
 
     /// Start a client and a server.

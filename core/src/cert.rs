@@ -1,5 +1,5 @@
 //! The certificate model: [`Certificate`] (DER plus an optional private
-//! key), [`PrivateKey`], [`CertificateChain`] and [`DistinguishedName`].
+//! key), [`PrivateKey`], [`CertificateChain`](crate::CertificateChain) and [`DistinguishedName`].
 //!
 //! Certificates are parsed once, when they are made, so that the facts the
 //! rest of wiretls needs (is it a CA, subject and issuer, key identifiers,
@@ -32,8 +32,7 @@ pub enum KeyType {
 
 impl KeyType {
     /// The key types the conformance table covers.
-    pub const COMMON: &'static [KeyType] =
-        &[Self::EcdsaP256, Self::EcdsaP384, Self::Ed25519, Self::Rsa];
+    pub const COMMON: &'static [KeyType] = &[Self::EcdsaP256, Self::EcdsaP384, Self::Ed25519, Self::Rsa];
 
     /// Whether TLS 1.2 ECDSA suites (`TLS_ECDHE_ECDSA_*`) can use this key.
     pub const fn is_ecdsa_family(self) -> bool {

@@ -173,10 +173,16 @@ impl TrustStore {
         SYSTEM
             .get_or_init(|| {
                 let loaded = rustls_native_certs::load_native_certs();
-                let certs: Vec<Certificate> =
-                    loaded.certs.into_iter().filter_map(|der| Certificate::from_der(der.to_vec()).ok()).collect();
+                let certs: Vec<Certificate> = loaded
+                    .certs
+                    .into_iter()
+                    .filter_map(|der| Certificate::from_der(der.to_vec()).ok())
+                    .collect();
                 if certs.is_empty() {
-                    let why = loaded.errors.first().map_or_else(|| "no certificates found".to_owned(), |e| e.to_string());
+                    let why = loaded
+                        .errors
+                        .first()
+                        .map_or_else(|| "no certificates found".to_owned(), |e| e.to_string());
                     return Err(ConfigError::SystemTrustStore(why).into());
                 }
                 Self::new(certs)
@@ -216,7 +222,9 @@ impl TrustStore {
 
 /// Split certificates into chains, one per leaf, each leaf followed by its
 /// issuers from the pool; every certificate must be used by some chain.
-pub(crate) fn group_chains(certificates: impl IntoIterator<Item = Certificate>) -> Result<Vec<CertificateChain>, Error> {
+pub(crate) fn group_chains(
+    certificates: impl IntoIterator<Item = Certificate>,
+) -> Result<Vec<CertificateChain>, Error> {
     let pool = dedup(certificates);
     let (leaves, mut cas): (Vec<_>, Vec<_>) = pool.into_iter().partition(Certificate::is_leaf);
     if leaves.is_empty() {
@@ -232,7 +240,9 @@ pub(crate) fn group_chains(certificates: impl IntoIterator<Item = Certificate>) 
             if last.is_self_issued() && !last.is_leaf() {
                 break;
             }
-            let Some(i) = cas.iter().position(|c| last.is_issued_by(c) && !chain.iter().any(|x| x.same_der(c))) else {
+            let Some(i) =
+                cas.iter().position(|c| last.is_issued_by(c) && !chain.iter().any(|x| x.same_der(c)))
+            else {
                 break;
             };
             used[i] = true;
@@ -302,7 +312,9 @@ fn read_pem(input: &[u8]) -> Result<(Vec<Certificate>, Option<PrivateKey>), Erro
             SectionKind::Certificate => certs.push(Certificate::from_der(der)?),
             SectionKind::PrivateKey | SectionKind::EcPrivateKey | SectionKind::RsaPrivateKey => {
                 if key.is_some() {
-                    return Err(Error::ExtraneousPrivateKey { subject: "a second private key in one PEM file".into() });
+                    return Err(Error::ExtraneousPrivateKey {
+                        subject: "a second private key in one PEM file".into(),
+                    });
                 }
                 key = Some(PrivateKey::from_der(der)?);
             }
@@ -325,7 +337,10 @@ pub fn private_key_from_pem(pem: &[u8]) -> Result<PrivateKey, Error> {
     if let Some(c) = certs.first() {
         return Err(Error::CertificateNotInChain { subject: c.subject_text().to_owned() });
     }
-    key.ok_or_else(|| Error::Malformed { what: Malformed::PrivateKey, detail: "no private key in the PEM file".into() })
+    key.ok_or_else(|| Error::Malformed {
+        what: Malformed::PrivateKey,
+        detail: "no private key in the PEM file".into(),
+    })
 }
 
 /// Read every certificate of a PEM file that holds certificates only.

@@ -158,7 +158,9 @@ impl ClientTls {
     /// [`ConfigError::InvalidServerName`].
     pub fn new(server_hostname: impl Into<String>) -> Result<Self, Error> {
         let server_hostname = server_hostname.into();
-        if server_hostname.parse::<std::net::IpAddr>().is_err() && !crate::name::is_valid_dns_name(&server_hostname) {
+        if server_hostname.parse::<std::net::IpAddr>().is_err()
+            && !crate::name::is_valid_dns_name(&server_hostname)
+        {
             return Err(ConfigError::InvalidServerName(server_hostname).into());
         }
         Ok(Self {

@@ -250,7 +250,11 @@ impl Connection {
     /// a missing level where it leaves the choice open;
     /// [`Error::ReservedAlert`]; [`Error::Unsupported`] when the engine cannot
     /// send this alert (the connection is unchanged); [`Error::Invalidated`].
-    pub fn send_alert(&mut self, description: AlertDescription, level: Option<AlertLevel>) -> Result<(), Error> {
+    pub fn send_alert(
+        &mut self,
+        description: AlertDescription,
+        level: Option<AlertLevel>,
+    ) -> Result<(), Error> {
         let level = description.resolve_level(level, self.session.info().version)?;
         self.check_live()?;
         if description == AlertDescription::CLOSE_NOTIFY {
@@ -327,7 +331,9 @@ impl Connection {
         match &self.failed {
             None => Ok(()),
             Some(Error::Invalidated { reason }) => Err(Error::Invalidated { reason: reason.clone() }),
-            Some(e) => Err(Error::Invalidated { reason: InvalidatedReason::PreviousError(Box::new(e.clone())) }),
+            Some(e) => {
+                Err(Error::Invalidated { reason: InvalidatedReason::PreviousError(Box::new(e.clone())) })
+            }
         }
     }
 

@@ -254,7 +254,10 @@ impl Error {
     /// ([`Error::InvalidAlertLevel`], [`Error::ReservedAlert`], an
     /// [`Error::Unsupported`] from `send_alert`) leave a connection as it was.
     pub fn invalidates(&self) -> bool {
-        !matches!(self, Self::InvalidAlertLevel { .. } | Self::ReservedAlert { .. } | Self::Invalidated { .. })
+        !matches!(
+            self,
+            Self::InvalidAlertLevel { .. } | Self::ReservedAlert { .. } | Self::Invalidated { .. }
+        )
     }
 
     /// The alert a peer-caused error of this `kind` requires (RFC 8446
@@ -445,6 +448,14 @@ pub enum ConfigError {
     /// A version was configured twice or out of order.
     #[error("version {0} listed twice")]
     DuplicateVersion(ProtocolVersion),
+    /// No engine of that name is compiled in.
+    #[error("no engine named {name:?} (compiled in: {available})")]
+    UnknownEngine {
+        /// The name asked for.
+        name: String,
+        /// The engines compiled in, comma-separated.
+        available: String,
+    },
 }
 
 /// What an engine lacks ([`Error::Unsupported`]).
@@ -481,12 +492,8 @@ impl fmt::Display for Feature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::SendAlert(a) => write!(f, "sending the alert {a}"),
-            Self::LaterClientCertificateAnswer => {
-                f.write_str("a client certificate store answering later")
-            }
-            Self::LaterServerCertificateAnswer => {
-                f.write_str("a server certificate store answering later")
-            }
+            Self::LaterClientCertificateAnswer => f.write_str("a client certificate store answering later"),
+            Self::LaterServerCertificateAnswer => f.write_str("a server certificate store answering later"),
             Self::DhParams => f.write_str("dh_params (DHE suites)"),
             Self::Tls13SuiteSelection => f.write_str("choosing TLS 1.3 cipher suites"),
             Self::CipherSuite(s) => write!(f, "the cipher suite {s}"),

@@ -46,10 +46,12 @@ pub use chain::{CertificateChain, TrustStore};
 pub use config::{ClientAuth, ClientTls, DhParams, Prepared, ServerTls};
 pub use connection::{Connection, ConnectionInfo, Side};
 pub use engine::{AlertSending, Capabilities, Engine, Session, SessionContext, SessionStatus};
-pub use error::{BadData, Blame, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed};
+pub use error::{
+    BadData, Blame, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
+};
 pub use store::{
-    CertificateChainCallback, ChainRequest, ClientCertificateStore, ServerCertificateChain, ServerCertificates,
-    SniServerCertificates,
+    CertificateChainCallback, ChainRequest, ClientCertificateStore, ServerCertificateChain,
+    ServerCertificates, SniServerCertificates,
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
 pub use verify::{Reject, VerifyCallback, VerifyContext, VerifyHook};

@@ -36,7 +36,11 @@ pub trait ServerCertificates: Send + Sync {
     /// handshake with an alert. A default chain that does not match the name
     /// is acceptable. The answer may come after this method returns.
     #[doc(alias = "get_certificate_chain_for_server_name")]
-    fn certificate_chain_for_server_name(&self, server_name: Option<&str>, callback: CertificateChainCallback);
+    fn certificate_chain_for_server_name(
+        &self,
+        server_name: Option<&str>,
+        callback: CertificateChainCallback,
+    );
 }
 
 /// The client's source of its own certificate chain (the seed's
@@ -124,7 +128,10 @@ impl CertificateChainCallback {
     ///
     /// # Errors
     /// Those of [`CertificateChain::new`] and of [`CertificateChainCallback::answer`].
-    pub fn answer_certificates(&self, certificates: impl IntoIterator<Item = Certificate>) -> Result<(), Error> {
+    pub fn answer_certificates(
+        &self,
+        certificates: impl IntoIterator<Item = Certificate>,
+    ) -> Result<(), Error> {
         if self.slot.lock().answered {
             return Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered });
         }
@@ -153,7 +160,10 @@ pub struct ChainRequest {
 impl ChainRequest {
     /// A new request and the callback to hand to the store. `waker` is the
     /// connection's waker cell ([`crate::engine::SessionContext::waker`]).
-    pub fn new(roots: Option<Vec<DistinguishedName>>, waker: Arc<Mutex<Option<Waker>>>) -> (Self, CertificateChainCallback) {
+    pub fn new(
+        roots: Option<Vec<DistinguishedName>>,
+        waker: Arc<Mutex<Option<Waker>>>,
+    ) -> (Self, CertificateChainCallback) {
         let slot = Arc::new(Slot { state: Mutex::new(SlotState::default()), waker });
         let callback = CertificateChainCallback { slot: slot.clone(), roots: roots.map(Into::into) };
         (Self { slot }, callback)
@@ -221,7 +231,11 @@ impl From<CertificateChain> for ServerCertificateChain {
 }
 
 impl ServerCertificates for ServerCertificateChain {
-    fn certificate_chain_for_server_name(&self, _server_name: Option<&str>, callback: CertificateChainCallback) {
+    fn certificate_chain_for_server_name(
+        &self,
+        _server_name: Option<&str>,
+        callback: CertificateChainCallback,
+    ) {
         // A fresh callback cannot have been answered; nothing to report.
         let _ = callback.answer(Some(self.chain.clone()));
     }
@@ -258,11 +272,12 @@ impl SniServerCertificates {
     pub fn select(&self, server_name: Option<&str>) -> Option<&CertificateChain> {
         let Some(name) = server_name else { return self.default.as_ref() };
         let exact = self.chains.iter().find(|c| {
-            c.leaf().dns_names().iter().any(|n| !n.starts_with("*.") && crate::name::dns_name_matches(n, name))
+            c.leaf()
+                .dns_names()
+                .iter()
+                .any(|n| !n.starts_with("*.") && crate::name::dns_name_matches(n, name))
         });
-        exact
-            .or_else(|| self.chains.iter().find(|c| c.leaf().matches_name(name)))
-            .or(self.default.as_ref())
+        exact.or_else(|| self.chains.iter().find(|c| c.leaf().matches_name(name))).or(self.default.as_ref())
     }
 
     /// The chains, in the order they were found.
@@ -272,7 +287,11 @@ impl SniServerCertificates {
 }
 
 impl ServerCertificates for SniServerCertificates {
-    fn certificate_chain_for_server_name(&self, server_name: Option<&str>, callback: CertificateChainCallback) {
+    fn certificate_chain_for_server_name(
+        &self,
+        server_name: Option<&str>,
+        callback: CertificateChainCallback,
+    ) {
         // A fresh callback cannot have been answered; nothing to report.
         let _ = callback.answer(self.select(server_name).cloned());
     }

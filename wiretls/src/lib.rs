@@ -1,1 +1,92 @@
+//! # wiretls
+//!
+//! A sans-IO TLS connection API, the "Python TLS API" design of 2014, over
+//! a choice of engines. This facade re-exports [`wiretls_core`] and the
+//! engines chosen by cargo features, and picks an engine by name at run
+//! time.
+//!
+//! | feature | engine name | crate |
+//! |---|---|---|
+//! | `rustls` (default) | `rustls` | `wiretls-rustls` with aws-lc-rs |
+//! | `rustls-ring` | `rustls-ring` | `wiretls-rustls` with *ring* |
+//!
+//! A client and a server, connected in memory:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use wiretls::{CertificateChain, ClientTls, Outbox, ServerCertificateChain, ServerTls, TrustStore};
+//!
+//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/fixtures");
+//! # let chain_pem = std::fs::read(format!("{dir}/server-p256.pem")).unwrap();
+//! # let root_pem = std::fs::read(format!("{dir}/root-ca.pem")).unwrap();
+//! let engine = wiretls::default_engine();
+//! let chain = CertificateChain::from_pem(&chain_pem)?; // leaf, intermediate, key
+//! let server = ServerTls::new(Arc::new(ServerCertificateChain::from(chain)));
+//! let client = ClientTls::new("server.wiretls.test")?.with_trust_root(TrustStore::from_pem(&root_pem)?);
+//!
+//! let (to_server, to_client) = (Outbox::new(), Outbox::new());
+//! let mut c = client.start(&*engine, to_server.wire())?; // the ClientHello is in `to_server`
+//! let mut s = server.start(&*engine, to_client.wire())?;
+//! c.data_from_application(b"hello")?; // kept until the handshake is done
+//! let mut received = Vec::new();
+//! while !to_server.is_empty() || !to_client.is_empty() {
+//!     received.extend(s.data_from_wire(&to_server.take())?);
+//!     c.data_from_wire(&to_client.take())?;
+//! }
+//! assert_eq!(received, b"hello");
+//! assert_eq!(c.info().version, Some(wiretls::ProtocolVersion::Tls13));
+//! # Ok::<(), wiretls::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub use wiretls_core::*;
+
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+pub use wiretls_rustls::RustlsEngine;
+
+/// Every engine compiled in, the default first.
+pub fn engines() -> Vec<Box<dyn Engine>> {
+    let engines: [Option<Box<dyn Engine>>; 2] = [
+        #[cfg(feature = "rustls")]
+        Some(Box::new(RustlsEngine::aws_lc_rs())),
+        #[cfg(not(feature = "rustls"))]
+        None,
+        #[cfg(feature = "rustls-ring")]
+        Some(Box::new(RustlsEngine::ring())),
+        #[cfg(not(feature = "rustls-ring"))]
+        None,
+    ];
+    engines.into_iter().flatten().collect()
+}
+
+/// The names of the engines compiled in, the default first.
+pub fn engine_names() -> Vec<&'static str> {
+    engines().iter().map(|e| e.name()).collect()
+}
+
+/// The engine called `name`.
+///
+/// # Errors
+/// [`ConfigError::UnknownEngine`] when no engine of that name is compiled in.
+pub fn engine(name: &str) -> Result<Box<dyn Engine>, Error> {
+    let mut all = engines();
+    match all.iter().position(|e| e.name() == name) {
+        Some(i) => Ok(all.swap_remove(i)),
+        None => {
+            Err(ConfigError::UnknownEngine { name: name.to_owned(), available: engine_names().join(", ") }
+                .into())
+        }
+    }
+}
+
+/// The default engine: the first compiled in.
+///
+/// # Panics
+/// Never when built with any engine feature; without one there is no
+/// engine, which [`engines`] reports as an empty list.
+pub fn default_engine() -> Box<dyn Engine> {
+    engines().into_iter().next().unwrap_or_else(|| panic!("wiretls was built without an engine feature"))
+}
+
+pub mod table;

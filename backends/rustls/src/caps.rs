@@ -1,6 +1,9 @@
 //! What the rustls engine can do, per provider.
 
-use wiretls_core::{AlertDescription as A, AlertSending, Capabilities, CipherSuite as S, KeyType, NamedGroup as G, ProtocolVersion};
+use wiretls_core::{
+    AlertDescription as A, AlertSending, Capabilities, CipherSuite as S, KeyType, NamedGroup as G,
+    ProtocolVersion,
+};
 
 const SUITES: &[S] = &[
     S::TLS13_AES_128_GCM_SHA256,

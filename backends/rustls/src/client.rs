@@ -69,7 +69,11 @@ pub(crate) struct ClientSession {
 }
 
 impl ClientSession {
-    pub(crate) fn start(engine: &RustlsEngine, tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
+    pub(crate) fn start(
+        engine: &RustlsEngine,
+        tls: &ClientTls,
+        context: SessionContext,
+    ) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
         let resolver = tls.client_certificate_store().map(|store| StoreResolver {
             store: store.clone(),
@@ -96,7 +100,11 @@ impl ClientSession {
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
         if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
-            let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) { alert } else { AlertDescription::CERTIFICATE_UNKNOWN };
+            let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {
+                alert
+            } else {
+                AlertDescription::CERTIFICATE_UNKNOWN
+            };
             return Error::Rejected { alert_sent: (out.len() > start).then_some(sent) };
         }
         pump::failed(e, out, start, self.engine)
@@ -109,7 +117,9 @@ impl Session for ClientSession {
         let scope = self.hooks.as_ref().map(Scope::enter);
         let result = pump::read(&mut self.conn, &mut self.records, input, plaintext, out);
         drop(scope);
-        if let Some(failure) = self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure) {
+        if let Some(failure) =
+            self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure)
+        {
             // rustls went on without a certificate; what it wrote must not
             // reach the peer.
             out.truncate(start);
@@ -144,7 +154,11 @@ impl Session for ClientSession {
     }
 
     fn status(&self) -> SessionStatus {
-        SessionStatus { handshaking: self.conn.is_handshaking(), waiting_for_store: false, peer_closed: self.peer_closed }
+        SessionStatus {
+            handshaking: self.conn.is_handshaking(),
+            waiting_for_store: false,
+            peer_closed: self.peer_closed,
+        }
     }
 
     fn info(&self) -> ConnectionInfo {
@@ -167,7 +181,11 @@ impl Session for ClientSession {
 struct DispatchResolver;
 
 impl ResolvesClientCert for DispatchResolver {
-    fn resolve(&self, root_hint_subjects: &[&[u8]], sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
         let hooks = current()?;
         hooks.resolver.as_ref()?.resolve(root_hint_subjects, sigschemes)
     }
@@ -196,7 +214,11 @@ impl StoreResolver {
         *self.failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e);
     }
 
-    fn resolve(&self, root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
         let roots: Vec<DistinguishedName> =
             root_hint_subjects.iter().map(|der| DistinguishedName::from_der(der.to_vec())).collect();
         let answer = if roots.is_empty() {
@@ -219,7 +241,10 @@ impl StoreResolver {
             Some(None) => None,
             None => {
                 // The store will answer later; rustls cannot wait here.
-                self.set_failure(Error::Unsupported { engine: self.engine, feature: Feature::LaterClientCertificateAnswer });
+                self.set_failure(Error::Unsupported {
+                    engine: self.engine,
+                    feature: Feature::LaterClientCertificateAnswer,
+                });
                 None
             }
         }

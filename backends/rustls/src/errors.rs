@@ -9,7 +9,7 @@ pub(crate) fn rustls_alert(e: &rustls::Error) -> Option<rustls::AlertDescription
     use rustls::Error as R;
     Some(match e {
         R::InvalidCertificate(c) => c.clone().into(),
-        R::InvalidMessage(m) => m.clone().into(),
+        R::InvalidMessage(m) => (*m).into(),
         R::DecryptError => A::BadRecordMac,
         R::InappropriateMessage { .. } | R::InappropriateHandshakeMessage { .. } => A::UnexpectedMessage,
         R::PeerSentOversizedRecord => A::RecordOverflow,
@@ -60,17 +60,22 @@ pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str)
     };
     let bad = |kind: BadData| Error::BadTlsData { kind, alert_sent };
     match e {
-        R::AlertReceived(d) => {
-            Error::AlertReceived { description: AlertDescription::from_wire(u8::from(*d)), level: AlertLevel::Fatal }
-        }
+        R::AlertReceived(d) => Error::AlertReceived {
+            description: AlertDescription::from_wire(u8::from(*d)),
+            level: AlertLevel::Fatal,
+        },
         R::InvalidCertificate(c) => Error::PeerCertificate { problem: problem(c), alert_sent },
         R::NoCertificatesPresented => bad(BadData::MissingCertificate),
         R::DecryptError => bad(BadData::Decrypt),
-        R::InvalidMessage(m) => match AlertDescription::from_wire(u8::from(rustls::AlertDescription::from(m.clone()))) {
-            AlertDescription::ILLEGAL_PARAMETER => bad(BadData::IllegalParameter),
-            _ => bad(BadData::Decode),
-        },
-        R::InappropriateMessage { .. } | R::InappropriateHandshakeMessage { .. } => bad(BadData::UnexpectedMessage),
+        R::InvalidMessage(m) => {
+            match AlertDescription::from_wire(u8::from(rustls::AlertDescription::from(*m))) {
+                AlertDescription::ILLEGAL_PARAMETER => bad(BadData::IllegalParameter),
+                _ => bad(BadData::Decode),
+            }
+        }
+        R::InappropriateMessage { .. } | R::InappropriateHandshakeMessage { .. } => {
+            bad(BadData::UnexpectedMessage)
+        }
         R::PeerSentOversizedRecord => bad(BadData::RecordOverflow),
         R::NoApplicationProtocol => bad(BadData::NoApplicationProtocol),
         R::PeerIncompatible(p) if version_problem(p) => bad(BadData::UnsupportedVersion),
@@ -113,7 +118,9 @@ pub(crate) fn error_for_alert(alert: AlertDescription) -> rustls::Error {
         AlertDescription::ILLEGAL_PARAMETER => {
             rustls::Error::PeerMisbehaved(rustls::PeerMisbehaved::BadCertChainExtensions)
         }
-        AlertDescription::HANDSHAKE_FAILURE => rustls::Error::General("rejected by the verify callback".into()),
+        AlertDescription::HANDSHAKE_FAILURE => {
+            rustls::Error::General("rejected by the verify callback".into())
+        }
         _ => cert(C::Other(rustls::OtherError(std::sync::Arc::new(Vetoed)))),
     }
 }

@@ -85,7 +85,12 @@ pub(crate) fn write(conn: &mut Connection, out: &mut Vec<u8>) {
 }
 
 /// Encrypt application data (buffered by rustls until the handshake is done).
-pub(crate) fn send(conn: &mut Connection, data: &[u8], out: &mut Vec<u8>, engine: &'static str) -> Result<(), Error> {
+pub(crate) fn send(
+    conn: &mut Connection,
+    data: &[u8],
+    out: &mut Vec<u8>,
+    engine: &'static str,
+) -> Result<(), Error> {
     use std::io::Write;
     conn.writer().write_all(data).map_err(|e| Error::Engine { engine, detail: e.to_string() })?;
     write(conn, out);
@@ -101,15 +106,19 @@ pub(crate) fn failed(e: &rustls::Error, out: &[u8], written_from: usize, engine:
 pub(crate) fn info(conn: &Connection, side: wiretls_core::Side) -> wiretls_core::ConnectionInfo {
     let mut info = wiretls_core::ConnectionInfo::new(side);
     info.handshake_complete = !conn.is_handshaking();
-    info.version = conn.protocol_version().and_then(|v| wiretls_core::ProtocolVersion::from_wire(u16::from(v)));
-    info.cipher_suite =
-        conn.negotiated_cipher_suite().and_then(|s| wiretls_core::CipherSuite::from_iana(u16::from(s.suite())));
+    info.version =
+        conn.protocol_version().and_then(|v| wiretls_core::ProtocolVersion::from_wire(u16::from(v)));
+    info.cipher_suite = conn
+        .negotiated_cipher_suite()
+        .and_then(|s| wiretls_core::CipherSuite::from_iana(u16::from(s.suite())));
     info.key_exchange_group =
         conn.negotiated_key_exchange_group().map(|g| wiretls_core::NamedGroup(u16::from(g.name())));
     info.alpn_protocol = conn.alpn_protocol().map(<[u8]>::to_vec);
     info.peer_certificates = conn
         .peer_certificates()
-        .map(|certs| certs.iter().filter_map(|c| wiretls_core::Certificate::from_der(c.to_vec()).ok()).collect())
+        .map(|certs| {
+            certs.iter().filter_map(|c| wiretls_core::Certificate::from_der(c.to_vec()).ok()).collect()
+        })
         .unwrap_or_default();
     info.resumed = conn.handshake_kind().map(|k| k == rustls::HandshakeKind::Resumed);
     info.server_name = match conn {

@@ -8,14 +8,16 @@ use std::task::Waker;
 
 use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, ServerSessionMemoryCache, WebPkiClientVerifier};
+use rustls::server::{
+    Accepted, Acceptor, ClientHello, ResolvesServerCert, ServerSessionMemoryCache, WebPkiClientVerifier,
+};
 use rustls::sign::CertifiedKey;
 use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
 use wiretls_core::store::no_certificate_alert;
 use wiretls_core::Engine as _;
 use wiretls_core::{
-    Alert, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature, ServerCertificates,
-    ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
+    Alert, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature,
+    ServerCertificates, ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
 };
 
 use wiretls_core::record::RecordBoundaries;
@@ -45,14 +47,20 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
         return Err(engine.capabilities().unsupported(Feature::DhParams));
     }
     let provider = provider_for(engine, tls.usable_cipher_suites(), tls.groups())?;
-    let build_err = |e: rustls::server::VerifierBuilderError| Error::Engine { engine: engine.name(), detail: e.to_string() };
+    let build_err = |e: rustls::server::VerifierBuilderError| Error::Engine {
+        engine: engine.name(),
+        detail: e.to_string(),
+    };
     let builder = |trust| -> Result<_, Error> {
-        let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), provider.clone());
+        let builder =
+            WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), provider.clone());
         Ok(if tls.client_ca_names() { builder } else { builder.clear_root_hint_subjects() })
     };
     let webpki = match tls.client_auth() {
         ClientAuth::None => None,
-        ClientAuth::Optional(trust) => Some(builder(trust)?.allow_unauthenticated().build().map_err(build_err)?),
+        ClientAuth::Optional(trust) => {
+            Some(builder(trust)?.allow_unauthenticated().build().map_err(build_err)?)
+        }
         ClientAuth::Required(trust) => Some(builder(trust)?.build().map_err(build_err)?),
     };
     let client_verifier: Arc<dyn ClientCertVerifier> = match webpki {
@@ -151,7 +159,11 @@ pub(crate) struct ServerSession {
 }
 
 impl ServerSession {
-    pub(crate) fn start(engine: &RustlsEngine, tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
+    pub(crate) fn start(
+        engine: &RustlsEngine,
+        tls: &ServerTls,
+        context: SessionContext,
+    ) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
         Ok(Self {
             state: State::Accepting(Box::default()),
@@ -195,7 +207,12 @@ impl ServerSession {
             let mut piece = &record[..];
             while !piece.is_empty() {
                 match acceptor.read_tls(&mut piece) {
-                    Ok(0) => return Err(Error::Engine { engine: self.engine, detail: "ClientHello buffer full".into() }),
+                    Ok(0) => {
+                        return Err(Error::Engine {
+                            engine: self.engine,
+                            detail: "ClientHello buffer full".into(),
+                        })
+                    }
                     Ok(_) => {}
                     Err(e) => return Err(Error::Engine { engine: self.engine, detail: e.to_string() }),
                 }
@@ -249,13 +266,18 @@ impl ServerSession {
             let alert = no_certificate_alert(self.server_name.as_deref());
             // Nothing is encrypted yet: the alert goes out as a plain record.
             out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
-            return Err(Error::NoServerCertificate { server_name: self.server_name.clone(), alert_sent: Some(alert) });
+            return Err(Error::NoServerCertificate {
+                server_name: self.server_name.clone(),
+                alert_sent: Some(alert),
+            });
         };
         let config = match self.prepared.config(&chain) {
             Ok(config) => config,
             Err(e) => {
                 self.state = State::Failed;
-                out.extend_from_slice(&Alert::fatal(wiretls_core::AlertDescription::INTERNAL_ERROR).plaintext_record());
+                out.extend_from_slice(
+                    &Alert::fatal(wiretls_core::AlertDescription::INTERNAL_ERROR).plaintext_record(),
+                );
                 return Err(e);
             }
         };
@@ -285,7 +307,12 @@ impl ServerSession {
         }
     }
 
-    fn finish(&mut self, result: Result<pump::Pumped, rustls::Error>, out: &[u8], start: usize) -> Result<(), Error> {
+    fn finish(
+        &mut self,
+        result: Result<pump::Pumped, rustls::Error>,
+        out: &[u8],
+        start: usize,
+    ) -> Result<(), Error> {
         match result {
             Ok(pumped) => {
                 self.peer_closed |= pumped.peer_closed;
@@ -346,7 +373,8 @@ impl Session for ServerSession {
         match &mut self.state {
             State::Waiting { request, .. } => {
                 let Some(answer) = request.take() else { return Ok(()) };
-                let State::Waiting { accepted, .. } = std::mem::replace(&mut self.state, State::Failed) else {
+                let State::Waiting { accepted, .. } = std::mem::replace(&mut self.state, State::Failed)
+                else {
                     unreachable!("matched Waiting above")
                 };
                 self.connect(*accepted, answer, plaintext, out)
@@ -365,7 +393,13 @@ impl Session for ServerSession {
                 conn.send_close_notify();
                 pump::write(conn, out);
             }
-            _ => out.extend_from_slice(&Alert { level: wiretls_core::AlertLevel::Warning, description: wiretls_core::AlertDescription::CLOSE_NOTIFY }.plaintext_record()),
+            _ => out.extend_from_slice(
+                &Alert {
+                    level: wiretls_core::AlertLevel::Warning,
+                    description: wiretls_core::AlertDescription::CLOSE_NOTIFY,
+                }
+                .plaintext_record(),
+            ),
         }
         Ok(())
     }
@@ -381,7 +415,9 @@ impl Session for ServerSession {
                 waiting_for_store: false,
                 peer_closed: self.peer_closed,
             },
-            State::Waiting { .. } => SessionStatus { handshaking: true, waiting_for_store: true, peer_closed: false },
+            State::Waiting { .. } => {
+                SessionStatus { handshaking: true, waiting_for_store: true, peer_closed: false }
+            }
             State::Accepting(_) | State::Failed => {
                 SessionStatus { handshaking: true, waiting_for_store: false, peer_closed: false }
             }

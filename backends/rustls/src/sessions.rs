@@ -3,13 +3,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use rustls::client::{ClientSessionMemoryCache, ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
+use rustls::client::{
+    ClientSessionMemoryCache, ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue,
+};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 use rustls::sign::CertifiedKey;
 use rustls::NamedGroup;
 use wiretls_core::{CertificateChain, Error, Feature};
-
 
 /// rustls's in-memory client session cache, plus [`ForgettingStore::forget`]
 /// (the seed's Future Work: "invalidate session-resumption data on receipt
@@ -91,14 +92,20 @@ impl KeyCache {
     }
 }
 
-fn load(chain: &CertificateChain, provider: &CryptoProvider, engine: &'static str) -> Result<CertifiedKey, Error> {
+fn load(
+    chain: &CertificateChain,
+    provider: &CryptoProvider,
+    engine: &'static str,
+) -> Result<CertifiedKey, Error> {
     let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
     let key = chain.private_key().der().clone_key();
     CertifiedKey::from_der(certs, key, provider).map_err(|e| match e {
         rustls::Error::InconsistentKeys(_) => {
             Error::KeyMismatch { subject: chain.leaf().subject_text().to_owned() }
         }
-        rustls::Error::General(_) => Error::Unsupported { engine, feature: Feature::KeyType(chain.leaf().key_type()) },
+        rustls::Error::General(_) => {
+            Error::Unsupported { engine, feature: Feature::KeyType(chain.leaf().key_type()) }
+        }
         other => Error::Malformed { what: wiretls_core::Malformed::PrivateKey, detail: other.to_string() },
     })
 }

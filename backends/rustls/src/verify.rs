@@ -103,7 +103,8 @@ impl ServerCertVerifier for HookedServerVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verified = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
+        let verified =
+            self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
         run_hook(end_entity, intermediates, Side::Client, Some(&server_name.to_str()))?;
         Ok(verified)
     }
@@ -185,7 +186,9 @@ impl ClientCertVerifier for HookedClientVerifier {
 }
 
 /// A rustls root store from a wiretls trust store.
-pub(crate) fn root_store(trust: &wiretls_core::TrustStore) -> Result<rustls::RootCertStore, wiretls_core::Error> {
+pub(crate) fn root_store(
+    trust: &wiretls_core::TrustStore,
+) -> Result<rustls::RootCertStore, wiretls_core::Error> {
     let mut roots = rustls::RootCertStore::empty();
     let (_, unusable) = roots.add_parsable_certificates(trust.certificates().iter().map(|c| c.der().clone()));
     if roots.is_empty() {

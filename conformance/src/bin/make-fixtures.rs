@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    SanType, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType, SignatureAlgorithm,
 };
 
 struct Made {
@@ -30,7 +30,8 @@ fn ca(cn: &str, alg: &'static SignatureAlgorithm, issuer: Option<&Made>) -> Made
     params.distinguished_name.push(DnType::CommonName, cn);
     params.distinguished_name.push(DnType::OrganizationName, "wiretls tests");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    params.key_usages =
+        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     let key = key(alg);
     let cert = match issuer {
         None => params.self_signed(&key).expect("self-signed"),
@@ -76,7 +77,8 @@ fn write(dir: &Path, name: &str, contents: &str) {
 /// `<name>.pem`: leaf, issuers, key (the strict loader's input);
 /// `<name>.crt` / `<name>.key`: chain and key apart, for external tools.
 fn write_chain(dir: &Path, name: &str, leaf: &Made, issuers: &[&Made]) {
-    let chain: String = std::iter::once(leaf).chain(issuers.iter().copied()).map(|m| m.pem.as_str()).collect();
+    let chain: String =
+        std::iter::once(leaf).chain(issuers.iter().copied()).map(|m| m.pem.as_str()).collect();
     write(dir, &format!("{name}.pem"), &format!("{chain}{}", leaf.key.serialize_pem()));
     write(dir, &format!("{name}.crt"), &chain);
     write(dir, &format!("{name}.key"), &leaf.key.serialize_pem());
@@ -102,14 +104,23 @@ fn main() {
         let l = leaf("wiretls test server", &server_names, alg, &inter, server.clone(), None);
         write_chain(&dir, name, &l, &[&inter]);
     }
-    let alpha = leaf("alpha", &["alpha.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &inter, server.clone(), None);
+    let alpha =
+        leaf("alpha", &["alpha.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &inter, server.clone(), None);
     write_chain(&dir, "sni-alpha", &alpha, &[&inter]);
-    let beta = leaf("beta", &["*.beta.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &inter, server.clone(), None);
+    let beta =
+        leaf("beta", &["*.beta.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &inter, server.clone(), None);
     write_chain(&dir, "sni-beta-wildcard", &beta, &[&inter]);
-    let expired =
-        leaf("expired", &server_names, &rcgen::PKCS_ECDSA_P256_SHA256, &inter, server.clone(), Some((1999, 2001)));
+    let expired = leaf(
+        "expired",
+        &server_names,
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &inter,
+        server.clone(),
+        Some((1999, 2001)),
+    );
     write_chain(&dir, "server-expired", &expired, &[&inter]);
-    let client_as_server = leaf("client-only", &server_names, &rcgen::PKCS_ECDSA_P256_SHA256, &inter, client.clone(), None);
+    let client_as_server =
+        leaf("client-only", &server_names, &rcgen::PKCS_ECDSA_P256_SHA256, &inter, client.clone(), None);
     write_chain(&dir, "server-wrong-eku", &client_as_server, &[&inter]);
 
     let other = ca("wiretls untrusted root CA", &rcgen::PKCS_ECDSA_P256_SHA256, None);
@@ -119,11 +130,25 @@ fn main() {
 
     let client_root = ca("wiretls client root CA", &rcgen::PKCS_ECDSA_P256_SHA256, None);
     write(&dir, "client-root-ca.pem", &client_root.pem);
-    let c1 = leaf("wiretls client one", &["client1.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &client_root, client.clone(), None);
+    let c1 = leaf(
+        "wiretls client one",
+        &["client1.wiretls.test"],
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &client_root,
+        client.clone(),
+        None,
+    );
     write_chain(&dir, "client1", &c1, &[]);
     let client_root2 = ca("wiretls second client root CA", &rcgen::PKCS_ECDSA_P256_SHA256, None);
     write(&dir, "client2-root-ca.pem", &client_root2.pem);
-    let c2 = leaf("wiretls client two", &["client2.wiretls.test"], &rcgen::PKCS_ECDSA_P256_SHA256, &client_root2, client, None);
+    let c2 = leaf(
+        "wiretls client two",
+        &["client2.wiretls.test"],
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        &client_root2,
+        client,
+        None,
+    );
     write_chain(&dir, "client2", &c2, &[]);
     println!("fixtures written to {}", dir.display());
 }

@@ -24,7 +24,10 @@ pub fn level_rules(client: &dyn Engine, server: &dyn Engine) {
         let mut pair = established(client, server, version);
         let conn: &mut Connection = &mut pair.client;
         let e = conn.send_alert(A::HANDSHAKE_FAILURE, Some(AlertLevel::Warning));
-        assert!(matches!(e, Err(Error::InvalidAlertLevel { description: A::HANDSHAKE_FAILURE, .. })), "{e:?}");
+        assert!(
+            matches!(e, Err(Error::InvalidAlertLevel { description: A::HANDSHAKE_FAILURE, .. })),
+            "{e:?}"
+        );
         let e = conn.send_alert(A::CLOSE_NOTIFY, Some(AlertLevel::Fatal));
         assert!(matches!(e, Err(Error::InvalidAlertLevel { .. })), "{e:?}");
         let e = conn.send_alert(A::DECRYPTION_FAILED_RESERVED, Some(AlertLevel::Fatal));
@@ -52,8 +55,11 @@ pub fn level_rules(client: &dyn Engine, server: &dyn Engine) {
 /// (and a fatal one invalidates the sender); one it cannot is a typed
 /// `Unsupported` that leaves the connection as it was.
 pub fn send_alert_outcome(client: &dyn Engine, server: &dyn Engine) {
-    for (description, level) in [(A::INTERNAL_ERROR, AlertLevel::Fatal), (A::USER_CANCELED, AlertLevel::Warning)] {
-        let mut pair = established(client, server, *common_versions(client, server).last().expect("a version"));
+    for (description, level) in
+        [(A::INTERNAL_ERROR, AlertLevel::Fatal), (A::USER_CANCELED, AlertLevel::Warning)]
+    {
+        let mut pair =
+            established(client, server, *common_versions(client, server).last().expect("a version"));
         let alert = Alert { level, description };
         let result = pair.client.send_alert(description, Some(level));
         if client.capabilities().can_send(alert) {
@@ -109,7 +115,10 @@ pub fn received_alert_is_typed(client: &dyn Engine, server: &dyn Engine) {
     out.take();
     let e = conn.data_from_wire(&alert);
     assert!(
-        matches!(e, Err(Error::AlertReceived { description: A::HANDSHAKE_FAILURE, level: AlertLevel::Fatal })),
+        matches!(
+            e,
+            Err(Error::AlertReceived { description: A::HANDSHAKE_FAILURE, level: AlertLevel::Fatal })
+        ),
         "{e:?}"
     );
     assert_eq!(out.close_requested(), Some(true));

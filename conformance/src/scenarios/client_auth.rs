@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use wiretls_core::{
-    AlertDescription as A, BadData, CertificateChain, CertificateChainCallback, ClientAuth, ClientCertificateStore,
-    DistinguishedName, Engine, Error,
+    AlertDescription as A, BadData, CertificateChain, CertificateChainCallback, ClientAuth,
+    ClientCertificateStore, DistinguishedName, Engine, Error,
 };
 
 use super::{assert_alert, common_versions, ders};
@@ -73,8 +73,14 @@ impl ClientCertificateStore for FixedStore {
 /// The store sees the server's CA names and its matching chain is sent.
 pub fn chosen_by_ca_names(client: &dyn Engine, server: &dyn Engine) {
     for version in common_versions(client, server) {
-        let store = Arc::new(FixedStore::with_chains(vec![fixtures::chain("client2.pem"), fixtures::chain("client1.pem")]));
-        let c = fixtures::client().with_versions(&[version]).expect("v").with_client_certificate_store(store.clone());
+        let store = Arc::new(FixedStore::with_chains(vec![
+            fixtures::chain("client2.pem"),
+            fixtures::chain("client1.pem"),
+        ]));
+        let c = fixtures::client()
+            .with_versions(&[version])
+            .expect("v")
+            .with_client_certificate_store(store.clone());
         let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
         let mut pair = Pair::new(client, &c, server, &s);
         pair.handshake();
@@ -95,7 +101,10 @@ pub fn chosen_by_ca_names(client: &dyn Engine, server: &dyn Engine) {
 #[track_caller]
 fn refused_without_certificate(client: &dyn Engine, server: &dyn Engine, store: Arc<FixedStore>) {
     for version in common_versions(client, server) {
-        let c = fixtures::client().with_versions(&[version]).expect("v").with_client_certificate_store(store.clone());
+        let c = fixtures::client()
+            .with_versions(&[version])
+            .expect("v")
+            .with_client_certificate_store(store.clone());
         let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
         let mut pair = Pair::new(client, &c, server, &s);
         pair.run();
@@ -144,5 +153,8 @@ pub fn default_chain_without_names(client: &dyn Engine, server: &dyn Engine) {
     let log = store.log.lock().expect("lock");
     assert_eq!(log.defaults, 1);
     assert!(log.roots.is_empty());
-    assert_eq!(ders(&pair.server.info().peer_certificates), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(
+        ders(&pair.server.info().peer_certificates),
+        ders(fixtures::chain("client1.pem").certificates())
+    );
 }

@@ -18,7 +18,11 @@ fn established(client: &dyn Engine, server: &dyn Engine) -> Pair {
 pub fn close_notify_both_ways(client: &dyn Engine, server: &dyn Engine) {
     for client_first in [true, false] {
         let mut pair = established(client, server);
-        let (first, second) = if client_first { (&mut pair.client, &mut pair.server) } else { (&mut pair.server, &mut pair.client) };
+        let (first, second) = if client_first {
+            (&mut pair.client, &mut pair.server)
+        } else {
+            (&mut pair.server, &mut pair.client)
+        };
         second.data_from_application(b"last words").expect("send");
         first.application_finished().expect("finish");
         first.application_finished().expect("finishing twice is harmless");

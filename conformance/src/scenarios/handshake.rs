@@ -1,9 +1,7 @@
 //! Handshakes: every version x suite x key type both engines offer, groups,
 //! ALPN, and refusals.
 
-use wiretls_core::{
-    CipherSuite, Engine, Error, Feature, KeyExchange, ProtocolVersion,
-};
+use wiretls_core::{CipherSuite, Engine, Error, Feature, KeyExchange, ProtocolVersion};
 
 use super::{assert_alert, ders};
 use crate::fixtures;
@@ -18,10 +16,18 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
         if !both_offer(client.capabilities(), server.capabilities(), row) {
             continue;
         }
-        let c = fixtures::client().with_versions(&[row.version()]).expect("versions").with_cipher_suites(&[row.suite]);
-        let mut s = fixtures::server(row.key).with_versions(&[row.version()]).expect("versions").with_cipher_suites(&[row.suite]);
+        let c = fixtures::client()
+            .with_versions(&[row.version()])
+            .expect("versions")
+            .with_cipher_suites(&[row.suite]);
+        let mut s = fixtures::server(row.key)
+            .with_versions(&[row.version()])
+            .expect("versions")
+            .with_cipher_suites(&[row.suite]);
         if row.suite.info().key_exchange == KeyExchange::Dhe {
-            s = s.with_dh_params(wiretls_core::DhParams::from_pem(fixtures::pem("ffdhe2048.pem")).expect("dh params"));
+            s = s.with_dh_params(
+                wiretls_core::DhParams::from_pem(fixtures::pem("ffdhe2048.pem")).expect("dh params"),
+            );
         }
         let mut pair = Pair::new(client, &c, server, &s);
         pair.handshake();
@@ -41,8 +47,13 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
 
 /// Every group both engines offer can be the only one, and is reported by both.
 pub fn every_common_group(client: &dyn Engine, server: &dyn Engine) {
-    let groups: Vec<_> =
-        client.capabilities().groups.iter().filter(|g| server.capabilities().groups.contains(g)).copied().collect();
+    let groups: Vec<_> = client
+        .capabilities()
+        .groups
+        .iter()
+        .filter(|g| server.capabilities().groups.contains(g))
+        .copied()
+        .collect();
     assert!(!groups.is_empty());
     for group in groups {
         let c = fixtures::client().with_groups(&[group]);
@@ -96,7 +107,10 @@ pub fn no_common_suite(client: &dyn Engine, server: &dyn Engine) {
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();
     assert!(
-        matches!(pair.server_log.error(), Some(Error::BadTlsData { kind: wiretls_core::BadData::NoCommonParameters, .. })),
+        matches!(
+            pair.server_log.error(),
+            Some(Error::BadTlsData { kind: wiretls_core::BadData::NoCommonParameters, .. })
+        ),
         "server: {:?}",
         pair.server_log.errors
     );
@@ -111,7 +125,10 @@ pub fn version_mismatch(client: &dyn Engine, server: &dyn Engine) {
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();
     assert!(
-        matches!(pair.server_log.error(), Some(Error::BadTlsData { kind: wiretls_core::BadData::UnsupportedVersion, .. })),
+        matches!(
+            pair.server_log.error(),
+            Some(Error::BadTlsData { kind: wiretls_core::BadData::UnsupportedVersion, .. })
+        ),
         "server: {:?}",
         pair.server_log.errors
     );

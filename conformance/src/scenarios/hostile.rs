@@ -52,13 +52,18 @@ pub fn truncated_record(client: &dyn Engine, server: &dyn Engine) {
         let mut pair = established(client, server, version);
         pair.client.data_from_application(&[7u8; 100]).expect("send");
         let record = pair.client_out.take();
-        let received = pair.server.data_from_wire(&record[..record.len() - 10]).expect("partial record is kept");
+        let received =
+            pair.server.data_from_wire(&record[..record.len() - 10]).expect("partial record is kept");
         assert!(received.is_empty());
         assert!(matches!(pair.server.wire_eof(), Err(Error::BadTlsData { kind: BadData::Truncated, .. })));
     }
 }
 
-fn oversized(client: &dyn Engine, server: &dyn Engine, version: wiretls_core::ProtocolVersion) -> (Pair, Error) {
+fn oversized(
+    client: &dyn Engine,
+    server: &dyn Engine,
+    version: wiretls_core::ProtocolVersion,
+) -> (Pair, Error) {
     let mut pair = established(client, server, version);
     let mut huge = craft::header(23, 18_500);
     huge.extend(std::iter::repeat_n(0u8, 18_500));
@@ -87,7 +92,10 @@ pub fn oversized_record_alert(client: &dyn Engine, server: &dyn Engine) {
     for version in common_versions(client, server) {
         let (_, e) = oversized(client, server, version);
         assert!(
-            matches!(e, Error::BadTlsData { kind: BadData::RecordOverflow, alert_sent: Some(A::RECORD_OVERFLOW) }),
+            matches!(
+                e,
+                Error::BadTlsData { kind: BadData::RecordOverflow, alert_sent: Some(A::RECORD_OVERFLOW) }
+            ),
             "{version}: {e:?}"
         );
     }
@@ -122,9 +130,16 @@ pub fn wrongly_typed_record(_client: &dyn Engine, server: &dyn Engine) {
 /// `unexpected_message`), seen by the peer.
 pub fn garbage_handshake(client: &dyn Engine, server: &dyn Engine) {
     let (mut conn, out) = fresh_server(server);
-    let result = conn.data_from_wire(&craft::record(22, 0x0303, &[1, 0, 0, 12, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6, 7]));
+    let result = conn.data_from_wire(&craft::record(
+        22,
+        0x0303,
+        &[1, 0, 0, 12, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6, 7],
+    ));
     let e = assert_fault(&mut conn, &out, result);
-    assert!(matches!(e.alert_sent(), Some(A::DECODE_ERROR | A::ILLEGAL_PARAMETER | A::UNEXPECTED_MESSAGE)), "{e:?}");
+    assert!(
+        matches!(e.alert_sent(), Some(A::DECODE_ERROR | A::ILLEGAL_PARAMETER | A::UNEXPECTED_MESSAGE)),
+        "{e:?}"
+    );
     // A client given garbage for a ServerHello.
     let out = Outbox::new();
     let mut conn = fixtures::client().start(client, out.wire()).expect("start");
@@ -156,7 +171,8 @@ pub fn flipped_ciphertext_bit(client: &dyn Engine, server: &dyn Engine) {
 /// forms of `data_from_wire`; the fault follows.
 pub fn data_before_fault_delivered_once(client: &dyn Engine, server: &dyn Engine) {
     for into in [false, true] {
-        let mut pair = established(client, server, *common_versions(client, server).last().expect("a version"));
+        let mut pair =
+            established(client, server, *common_versions(client, server).last().expect("a version"));
         pair.client.data_from_application(b"first").expect("send");
         let mut input = pair.client_out.take();
         pair.client.data_from_application(b"second").expect("send");
@@ -202,7 +218,13 @@ pub fn old_versions_refused(_client: &dyn Engine, server: &dyn Engine) {
         let result = conn.data_from_wire(&hello);
         let e = assert_fault(&mut conn, &out, result);
         assert!(
-            matches!(e, Error::BadTlsData { kind: BadData::UnsupportedVersion, alert_sent: Some(A::PROTOCOL_VERSION) }),
+            matches!(
+                e,
+                Error::BadTlsData {
+                    kind: BadData::UnsupportedVersion,
+                    alert_sent: Some(A::PROTOCOL_VERSION)
+                }
+            ),
             "{version:#06x}: {e:?}"
         );
     }
@@ -216,7 +238,10 @@ pub fn weak_suites_refused(_client: &dyn Engine, server: &dyn Engine) {
     let result = conn.data_from_wire(&hello);
     let e = assert_fault(&mut conn, &out, result);
     assert!(
-        matches!(e, Error::BadTlsData { kind: BadData::NoCommonParameters, alert_sent: Some(A::HANDSHAKE_FAILURE) }),
+        matches!(
+            e,
+            Error::BadTlsData { kind: BadData::NoCommonParameters, alert_sent: Some(A::HANDSHAKE_FAILURE) }
+        ),
         "{e:?}"
     );
 }

@@ -40,7 +40,10 @@ pub fn ders(chain: &[Certificate]) -> Vec<Vec<u8>> {
 }
 
 /// The versions both engines negotiate, oldest first.
-pub fn common_versions(client: &dyn wiretls_core::Engine, server: &dyn wiretls_core::Engine) -> Vec<ProtocolVersion> {
+pub fn common_versions(
+    client: &dyn wiretls_core::Engine,
+    server: &dyn wiretls_core::Engine,
+) -> Vec<ProtocolVersion> {
     let s = server.capabilities().versions;
     client.capabilities().versions.iter().copied().filter(|v| s.contains(v)).collect()
 }

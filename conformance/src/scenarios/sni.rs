@@ -19,7 +19,11 @@ fn sni_server(with_default: bool) -> ServerTls {
 fn sends(client: &dyn Engine, server: &dyn Engine, name: &str, with_default: bool, fixture: &str) {
     let mut pair = Pair::new(client, &fixtures::client_for(name), server, &sni_server(with_default));
     pair.handshake();
-    assert_eq!(ders(&pair.client.info().peer_certificates), ders(fixtures::chain(fixture).certificates()), "{name}");
+    assert_eq!(
+        ders(&pair.client.info().peer_certificates),
+        ders(fixtures::chain(fixture).certificates()),
+        "{name}"
+    );
     let seen = pair.server.info().server_name;
     if name.parse::<std::net::IpAddr>().is_err() {
         let seen = seen.unwrap_or_else(|| panic!("the server saw no SNI for {name}"));

@@ -8,8 +8,8 @@ use std::task::{Wake, Waker};
 use std::time::{Duration, Instant};
 
 use wiretls_core::{
-    CertificateChainCallback, ClientAuth, ClientCertificateStore, DistinguishedName, Engine, Error,
-    Feature, InvalidatedReason, ServerCertificates, ServerTls,
+    CertificateChainCallback, ClientAuth, ClientCertificateStore, DistinguishedName, Engine, Error, Feature,
+    InvalidatedReason, ServerCertificates, ServerTls,
 };
 
 use super::client_auth::FixedStore;
@@ -145,7 +145,10 @@ pub fn server_answers_twice(client: &dyn Engine, server: &dyn Engine) {
     let answers = store.0.lock().expect("lock");
     assert!(answers[0].is_ok());
     for later in &answers[1..] {
-        assert!(matches!(later, Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered })), "{later:?}");
+        assert!(
+            matches!(later, Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered })),
+            "{later:?}"
+        );
     }
     assert_eq!(
         ders(&pair.client.info().peer_certificates),
@@ -190,7 +193,10 @@ pub fn client_answers_synchronously(client: &dyn Engine, server: &dyn Engine) {
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.handshake();
-    assert_eq!(ders(&pair.server.info().peer_certificates), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(
+        ders(&pair.server.info().peer_certificates),
+        ders(fixtures::chain("client1.pem").certificates())
+    );
 }
 
 /// A client store that keeps the callback.
@@ -222,7 +228,10 @@ pub fn client_answers_later(client: &dyn Engine, server: &dyn Engine) {
         callback.answer(Some(fixtures::chain("client1.pem"))).expect("answer");
         pair.client.resume().expect("resume");
         pair.handshake();
-        assert_eq!(ders(&pair.server.info().peer_certificates), ders(fixtures::chain("client1.pem").certificates()));
+        assert_eq!(
+            ders(&pair.server.info().peer_certificates),
+            ders(fixtures::chain("client1.pem").certificates())
+        );
     } else {
         match pair.client_log.error() {
             Some(Error::Unsupported { engine, feature: Feature::LaterClientCertificateAnswer }) => {
@@ -233,7 +242,10 @@ pub fn client_answers_later(client: &dyn Engine, server: &dyn Engine) {
         assert!(matches!(pair.client.data_from_application(b"x"), Err(Error::Invalidated { .. })));
         assert_eq!(pair.client_out.close_requested(), Some(true));
         // The server saw the stream end without close_notify.
-        assert!(matches!(pair.server_log.eof, Some(Err(Error::BadTlsData { kind: wiretls_core::BadData::Truncated, .. }))));
+        assert!(matches!(
+            pair.server_log.eof,
+            Some(Err(Error::BadTlsData { kind: wiretls_core::BadData::Truncated, .. }))
+        ));
         assert!(matches!(
             callback.answer(Some(fixtures::chain("client1.pem"))),
             Err(Error::Invalidated { reason: InvalidatedReason::Abandoned })

@@ -1,6 +1,9 @@
 //! The built-in checks: chain, host name, validity, purpose, default roots.
 
-use wiretls_core::{AlertDescription as A, CertificateProblem as P, ClientTls, Engine, Error, ServerCertificateChain, ServerTls};
+use wiretls_core::{
+    AlertDescription as A, CertificateProblem as P, ClientTls, Engine, Error, ServerCertificateChain,
+    ServerTls,
+};
 
 use super::{assert_alert, assert_sent};
 use crate::fixtures;
@@ -28,7 +31,14 @@ fn refused(client: &dyn Engine, c: &ClientTls, server: &dyn Engine, s: &ServerTl
 
 /// A chain from an untrusted root: `unknown_ca`.
 pub fn unknown_issuer(client: &dyn Engine, server: &dyn Engine) {
-    refused(client, &fixtures::client(), server, &server_with("server-untrusted.pem"), P::UnknownIssuer, A::UNKNOWN_CA);
+    refused(
+        client,
+        &fixtures::client(),
+        server,
+        &server_with("server-untrusted.pem"),
+        P::UnknownIssuer,
+        A::UNKNOWN_CA,
+    );
 }
 
 /// A valid chain for another name: `bad_certificate`.
@@ -39,7 +49,14 @@ pub fn wrong_host_name(client: &dyn Engine, server: &dyn Engine) {
 
 /// An expired leaf: `certificate_expired`.
 pub fn expired(client: &dyn Engine, server: &dyn Engine) {
-    refused(client, &fixtures::client(), server, &server_with("server-expired.pem"), P::Expired, A::CERTIFICATE_EXPIRED);
+    refused(
+        client,
+        &fixtures::client(),
+        server,
+        &server_with("server-expired.pem"),
+        P::Expired,
+        A::CERTIFICATE_EXPIRED,
+    );
 }
 
 /// A leaf made for client authentication only: `unsupported_certificate`.

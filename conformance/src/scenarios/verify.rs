@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 
 use wiretls_core::{
-    AlertDescription as A, Certificate, ClientAuth, Engine, Error, InvalidatedReason, Reject, Side, VerifyCallback,
-    VerifyContext,
+    AlertDescription as A, Certificate, ClientAuth, Engine, Error, InvalidatedReason, Reject, Side,
+    VerifyCallback, VerifyContext,
 };
 
 use super::{assert_alert, ders};
@@ -44,7 +44,8 @@ fn expected_server_chain() -> Vec<Vec<u8>> {
 /// Called exactly once, with leaf, intermediate and root in that order.
 pub fn called_once_leaf_to_root(client: &dyn Engine, server: &dyn Engine) {
     let (seen, cb) = recorder(Ok(()));
-    let mut pair = Pair::start(client, &fixtures::client(), Some(cb), server, &fixtures::p256_server(), None).expect("start");
+    let mut pair = Pair::start(client, &fixtures::client(), Some(cb), server, &fixtures::p256_server(), None)
+        .expect("start");
     pair.handshake();
     pair.client_sends(b"ping");
     pair.server_sends(b"pong");
@@ -57,7 +58,8 @@ pub fn called_once_leaf_to_root(client: &dyn Engine, server: &dyn Engine) {
 
 fn veto(client: &dyn Engine, server: &dyn Engine, reject: Reject) -> A {
     let (seen, cb) = recorder(Err(reject));
-    let mut pair = Pair::start(client, &fixtures::client(), Some(cb), server, &fixtures::p256_server(), None).expect("start");
+    let mut pair = Pair::start(client, &fixtures::client(), Some(cb), server, &fixtures::p256_server(), None)
+        .expect("start");
     pair.server.data_from_application(b"secret").expect("server send");
     pair.run();
     assert_eq!(seen.lock().expect("lock").calls, 1);
@@ -129,9 +131,9 @@ pub fn server_verifies_client(client: &dyn Engine, server: &dyn Engine) {
         assert_eq!(seen.side, Some(Side::Server));
     }
     // A fresh client configuration: a resumed session would skip the check.
-    let c = fixtures::client().with_client_certificate_store(Arc::new(super::client_auth::FixedStore::new(Some(
-        fixtures::chain("client1.pem"),
-    ))));
+    let c = fixtures::client().with_client_certificate_store(Arc::new(super::client_auth::FixedStore::new(
+        Some(fixtures::chain("client1.pem")),
+    )));
     let (_, cb) = recorder(Err(Reject::with_alert(A::ACCESS_DENIED)));
     let mut pair = Pair::start(client, &c, None, server, &s, Some(cb)).expect("start");
     pair.run();
