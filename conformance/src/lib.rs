@@ -17,6 +17,7 @@
 pub mod craft;
 pub mod divergences;
 pub mod fixtures;
+pub mod limbo;
 pub mod pair;
 pub mod scenarios;
 pub mod table;

@@ -34,6 +34,70 @@ pub trait Engine: Send + Sync {
     /// # Errors
     /// Configuration errors and [`Error::Unsupported`].
     fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error>;
+
+    /// Check a certificate chain the way this engine's handshake would,
+    /// without a handshake (used for the x509-limbo path-validation cases,
+    /// and for diagnostics).
+    ///
+    /// # Errors
+    /// [`Error::PeerCertificate`] when the chain is refused;
+    /// [`Error::Unsupported`] ([`Feature::ChainCheck`](crate::Feature::ChainCheck))
+    /// for a check the engine cannot express.
+    fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {
+        let _ = check;
+        Err(self.capabilities().unsupported(crate::Feature::ChainCheck))
+    }
+}
+
+/// A name a certificate must be valid for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeerName<'a> {
+    /// A DNS host name.
+    Dns(&'a str),
+    /// An IP address.
+    Ip(std::net::IpAddr),
+}
+
+/// What [`Engine::check_chain`] checks.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ChainCheck<'a> {
+    /// The trust anchors.
+    pub trust: &'a crate::TrustStore,
+    /// The leaf, then the untrusted intermediates the peer would send.
+    pub chain: &'a [crate::Certificate],
+    /// The name the leaf must be valid for, if any.
+    pub peer_name: Option<PeerName<'a>>,
+    /// Which side presents the chain: `Server` checks server authentication,
+    /// `Client` client authentication.
+    pub presented_by: crate::Side,
+    /// The time of validation (`None`: now).
+    pub at: Option<std::time::SystemTime>,
+}
+
+impl<'a> ChainCheck<'a> {
+    /// A check of `chain` against `trust`, presented by a server, now, without a name.
+    pub fn new(trust: &'a crate::TrustStore, chain: &'a [crate::Certificate]) -> Self {
+        Self { trust, chain, peer_name: None, presented_by: crate::Side::Server, at: None }
+    }
+
+    /// Require the leaf to be valid for `name`.
+    pub fn with_peer_name(mut self, name: PeerName<'a>) -> Self {
+        self.peer_name = Some(name);
+        self
+    }
+
+    /// Check client authentication instead of server authentication.
+    pub fn presented_by(mut self, side: crate::Side) -> Self {
+        self.presented_by = side;
+        self
+    }
+
+    /// Validate at `time` instead of now.
+    pub fn at(mut self, time: std::time::SystemTime) -> Self {
+        self.at = Some(time);
+        self
+    }
 }
 
 /// What a connection hands its engine session.

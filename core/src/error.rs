@@ -486,6 +486,10 @@ pub enum Feature {
     ResumptionReport,
     /// Sending this alert from the verify callback.
     VerifyAlert(AlertDescription),
+    /// Checking a chain outside a handshake ([`Engine::check_chain`](crate::Engine::check_chain)).
+    ChainCheck,
+    /// A chain check of this shape (for example a server chain without a name).
+    ChainCheckWithout(&'static str),
 }
 
 impl fmt::Display for Feature {
@@ -503,6 +507,8 @@ impl fmt::Display for Feature {
             Self::SessionId => f.write_str("reporting the session id"),
             Self::ResumptionReport => f.write_str("reporting resumption"),
             Self::VerifyAlert(a) => write!(f, "sending {a} from the verify callback"),
+            Self::ChainCheck => f.write_str("checking a chain outside a handshake"),
+            Self::ChainCheckWithout(what) => write!(f, "checking a chain without {what}"),
         }
     }
 }

@@ -45,7 +45,9 @@ pub use cert::{Certificate, DistinguishedName, KeyType, PrivateKey};
 pub use chain::{CertificateChain, TrustStore};
 pub use config::{ClientAuth, ClientTls, DhParams, Prepared, ServerTls};
 pub use connection::{Connection, ConnectionInfo, Side};
-pub use engine::{AlertSending, Capabilities, Engine, Session, SessionContext, SessionStatus};
+pub use engine::{
+    AlertSending, Capabilities, ChainCheck, Engine, PeerName, Session, SessionContext, SessionStatus,
+};
 pub use error::{
     BadData, Blame, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
 };

@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 mod caps;
+mod check;
 mod client;
 mod errors;
 mod pump;
@@ -91,6 +92,10 @@ impl Engine for RustlsEngine {
 
     fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
         Ok(Box::new(server::ServerSession::start(self, config, context)?))
+    }
+
+    fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
+        check::check_chain(self, check)
     }
 }
 

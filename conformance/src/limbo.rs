@@ -1,0 +1,215 @@
+//! The x509-limbo path-validation cases (`../shared/x509-limbo`), run
+//! through an engine's [`Engine::check_chain`], and their results table.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use wiretls_core::{Certificate, ChainCheck, Engine, Error, PeerName, Side, TrustStore};
+
+/// Where the cases are: `$WIRETLS_LIMBO`, or the copy in `fixtures/x509-limbo/`.
+pub fn cases_path() -> PathBuf {
+    std::env::var_os("WIRETLS_LIMBO").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/x509-limbo/limbo-cases.json"),
+        PathBuf::from,
+    )
+}
+
+#[derive(Deserialize)]
+struct File {
+    testcases: Vec<Case>,
+}
+
+/// One case (the fields wiretls uses).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Case {
+    /// The case's id.
+    pub id: String,
+    features: Option<Vec<String>>,
+    validation_kind: String,
+    trusted_certs: Vec<String>,
+    untrusted_intermediates: Vec<String>,
+    peer_certificate: String,
+    validation_time: Option<String>,
+    expected_peer_name: Option<Name>,
+    max_chain_depth: Option<u32>,
+    crls: Vec<String>,
+    extended_key_usage: Vec<String>,
+    /// `SUCCESS` or `FAILURE`.
+    pub expected_result: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Name {
+    kind: String,
+    value: String,
+}
+
+/// What an engine made of a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The engine accepted the chain.
+    Accepted,
+    /// The engine (or wiretls's loader) refused it, saying why.
+    Refused(String),
+    /// Not run, and why.
+    Skipped(String),
+}
+
+/// A case's result.
+#[derive(Clone, Debug)]
+pub struct Result_ {
+    /// The case's id.
+    pub id: String,
+    /// Whether the case expects the chain to be accepted.
+    pub expect_success: bool,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl Result_ {
+    /// `Some(true)` when the outcome matches the expectation, `None` when skipped.
+    pub fn agrees(&self) -> Option<bool> {
+        match &self.outcome {
+            Outcome::Accepted => Some(self.expect_success),
+            Outcome::Refused(_) => Some(!self.expect_success),
+            Outcome::Skipped(_) => None,
+        }
+    }
+}
+
+/// Load every case.
+///
+/// # Panics
+/// When the file is missing or malformed.
+pub fn cases() -> Vec<Case> {
+    let path = cases_path();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file: File = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    file.testcases
+}
+
+fn certs(pems: &[String]) -> Result<Vec<Certificate>, Error> {
+    let mut out = Vec::new();
+    for pem in pems {
+        out.extend(wiretls_core::chain::certificates_from_pem(pem.as_bytes())?);
+    }
+    Ok(out)
+}
+
+fn skip_reason(case: &Case) -> Option<String> {
+    if !case.crls.is_empty() || case.features.iter().flatten().any(|f| f == "has-crl") {
+        return Some("CRLs are not part of the wiretls API".into());
+    }
+    if case.max_chain_depth.is_some() {
+        return Some("no chain-depth limit in the wiretls API".into());
+    }
+    let usual = match case.validation_kind.as_str() {
+        "SERVER" => "serverAuth",
+        _ => "clientAuth",
+    };
+    if case.extended_key_usage.iter().any(|e| e != usual) {
+        return Some(format!("requires EKUs {:?}; wiretls checks {usual} only", case.extended_key_usage));
+    }
+    if let Some(name) = &case.expected_peer_name {
+        if !matches!(name.kind.as_str(), "DNS" | "IP") {
+            return Some(format!("{} peer names are not part of the wiretls API", name.kind));
+        }
+    }
+    None
+}
+
+/// Run one case.
+pub fn run_case(engine: &dyn Engine, case: &Case) -> Result_ {
+    let expect_success = case.expected_result == "SUCCESS";
+    let outcome = skip_reason(case).map(Outcome::Skipped).unwrap_or_else(|| check(engine, case));
+    Result_ { id: case.id.clone(), expect_success, outcome }
+}
+
+fn check(engine: &dyn Engine, case: &Case) -> Outcome {
+    let loaded = (|| -> Result<(TrustStore, Vec<Certificate>), Error> {
+        let trust = TrustStore::new(certs(&case.trusted_certs)?)?;
+        let mut chain = certs(std::slice::from_ref(&case.peer_certificate))?;
+        chain.extend(certs(&case.untrusted_intermediates)?);
+        Ok((trust, chain))
+    })();
+    let (trust, chain) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return Outcome::Refused(format!("refused by wiretls's loader: {e}")),
+    };
+    let at = match case
+        .validation_time
+        .as_deref()
+        .map(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339))
+    {
+        None => None,
+        Some(Ok(t)) => Some(std::time::SystemTime::from(t)),
+        Some(Err(e)) => return Outcome::Skipped(format!("unreadable validation time: {e}")),
+    };
+    let ip;
+    let mut request = ChainCheck::new(&trust, &chain);
+    if let Some(name) = &case.expected_peer_name {
+        request = match name.kind.as_str() {
+            "IP" => match name.value.parse::<std::net::IpAddr>() {
+                Ok(addr) => {
+                    ip = addr;
+                    request.with_peer_name(PeerName::Ip(ip))
+                }
+                Err(e) => return Outcome::Skipped(format!("unreadable IP name: {e}")),
+            },
+            _ => request.with_peer_name(PeerName::Dns(&name.value)),
+        };
+    }
+    if case.validation_kind == "CLIENT" {
+        request = request.presented_by(Side::Client);
+    }
+    if let Some(at) = at {
+        request = request.at(at);
+    }
+    match engine.check_chain(&request) {
+        Ok(()) => Outcome::Accepted,
+        Err(Error::Unsupported { feature, .. }) => {
+            Outcome::Skipped(format!("{} cannot check {feature}", engine.name()))
+        }
+        Err(e) => Outcome::Refused(e.to_string()),
+    }
+}
+
+/// Run every case.
+pub fn run(engine: &dyn Engine) -> Vec<Result_> {
+    let mut results: Vec<Result_> = cases().iter().map(|c| run_case(engine, c)).collect();
+    results.sort_by(|a, b| a.id.cmp(&b.id));
+    results
+}
+
+/// The results as the Markdown page kept in `docs/`.
+pub fn markdown(engine: &str, results: &[Result_]) -> String {
+    let agree = results.iter().filter(|r| r.agrees() == Some(true)).count();
+    let disagree = results.iter().filter(|r| r.agrees() == Some(false)).count();
+    let skipped = results.iter().filter(|r| r.agrees().is_none()).count();
+    let mut out = String::new();
+    let _ = writeln!(out, "# x509-limbo results: {engine}\n");
+    let _ = writeln!(
+        out,
+        "Generated by `WIRETLS_BLESS=1 cargo test -p wiretls-conformance --test limbo`; the test fails when\n\
+         this page and a fresh run differ. {} cases: **{agree} agree** with the expected result, \
+         **{disagree} disagree**, {skipped} skipped (reason given).\n",
+        results.len()
+    );
+    let _ = writeln!(out, "| case | expected | {engine} | agrees | detail |\n|---|---|---|---|---|");
+    for r in results {
+        let expected = if r.expect_success { "SUCCESS" } else { "FAILURE" };
+        let (got, detail) = match &r.outcome {
+            Outcome::Accepted => ("accepted", String::new()),
+            Outcome::Refused(why) => ("refused", why.replace('|', "/")),
+            Outcome::Skipped(why) => ("skipped", why.replace('|', "/")),
+        };
+        let agrees = match r.agrees() {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "-",
+        };
+        let _ = writeln!(out, "| `{}` | {expected} | {got} | {agrees} | {detail} |", r.id);
+    }
+    out
+}
