@@ -61,7 +61,7 @@ macro_rules! for_each_scenario {
     ($callback:path; $($args:tt)*) => {
         $callback! { ($($args)*)
             handshake: [every_suite_and_key_type, every_common_group, first_flight_before_start_returns,
-                        unsupported_suites_are_refused, no_common_suite, version_mismatch, alpn],
+                        unsupported_suites_are_refused, no_common_suite, version_mismatch, alpn, dh_params],
             data: [sizes_both_ways, before_handshake_is_buffered, many_small_writes, info_is_symmetric],
             trust: [unknown_issuer, wrong_host_name, expired, wrong_purpose, default_trust_root_is_real,
                     ip_address_name],
@@ -79,7 +79,7 @@ macro_rules! for_each_scenario {
             hostile: [truncated_record, oversized_record, oversized_record_alert, zero_length_records, wrongly_typed_record,
                       garbage_handshake, flipped_ciphertext_bit, data_before_fault_delivered_once,
                       one_byte_fragments, old_versions_refused, weak_suites_refused, invalidated_after_fault],
-            resumption: [resumes_second_connection, alert_forgets_session],
+            resumption: [resumes_second_connection, alert_forgets_session, server_forgets_after_alert],
         }
     };
 }

@@ -8,9 +8,7 @@ use std::task::Waker;
 
 use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::{
-    Accepted, Acceptor, ClientHello, ResolvesServerCert, ServerSessionMemoryCache, WebPkiClientVerifier,
-};
+use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
 use wiretls_core::store::no_certificate_alert;
@@ -23,7 +21,7 @@ use wiretls_core::{
 use wiretls_core::record::RecordBoundaries;
 
 use crate::pump;
-use crate::sessions::KeyCache;
+use crate::sessions::{ForgettingServerStore, KeyCache};
 use crate::verify::{root_store, HookedClientVerifier, Hooks, Scope};
 use crate::{provider_for, rustls_versions, RustlsEngine};
 
@@ -32,7 +30,7 @@ struct PreparedServer {
     provider: Arc<CryptoProvider>,
     versions: Vec<&'static SupportedProtocolVersion>,
     client_verifier: Arc<dyn ClientCertVerifier>,
-    sessions: Arc<ServerSessionMemoryCache>,
+    sessions: Arc<ForgettingServerStore>,
     alpn: Vec<Vec<u8>>,
     keys: KeyCache,
     engine: &'static str,
@@ -71,7 +69,7 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
         provider,
         versions: rustls_versions(tls.versions()),
         client_verifier,
-        sessions: ServerSessionMemoryCache::new(1024),
+        sessions: Arc::new(ForgettingServerStore::new()),
         alpn: tls.alpn_protocols().to_vec(),
         keys: KeyCache::default(),
         engine: engine.name(),
@@ -222,13 +220,12 @@ impl ServerSession {
                 Ok(Some(accepted)) => {
                     self.pending.extend_from_slice(input);
                     self.server_name = accepted.client_hello().server_name().map(str::to_owned);
-                    if let Some(hook) = &self.hook {
-                        self.hooks = Some(Arc::new(Hooks {
-                            verify: Some(hook.clone()),
-                            server_name: self.server_name.clone(),
-                            ..Hooks::default()
-                        }));
-                    }
+                    // Always: the session cache records this connection's keys.
+                    self.hooks = Some(Arc::new(Hooks {
+                        verify: self.hook.clone(),
+                        server_name: self.server_name.clone(),
+                        ..Hooks::default()
+                    }));
                     let (request, callback) = ChainRequest::new(None, self.waker.clone());
                     self.state = State::Waiting { accepted: Box::new(accepted), request };
                     self.store.certificate_chain_for_server_name(self.server_name.as_deref(), callback);
@@ -281,7 +278,10 @@ impl ServerSession {
                 return Err(e);
             }
         };
-        match accepted.into_connection(config) {
+        let scope = self.hooks.as_ref().map(Scope::enter);
+        let connected = accepted.into_connection(config);
+        drop(scope);
+        match connected {
             Ok(mut conn) => {
                 conn.set_buffer_limit(None);
                 let mut conn = Connection::from(conn);
@@ -421,6 +421,15 @@ impl Session for ServerSession {
             State::Accepting(_) | State::Failed => {
                 SessionStatus { handshaking: true, waiting_for_store: false, peer_closed: false }
             }
+        }
+    }
+
+    fn forget_session(&mut self) {
+        if let Some(hooks) = &self.hooks {
+            let keys = std::mem::take(
+                &mut *hooks.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            self.prepared.sessions.forget(&keys);
         }
     }
 

@@ -1,5 +1,6 @@
 //! State shared by all connections of one configuration: client session
-//! storage that forgets a server after a fatal alert, and loaded keys.
+//! and server session storage that forget sessions after a fatal alert, and
+//! loaded keys.
 
 use std::sync::{Arc, Mutex};
 
@@ -8,6 +9,7 @@ use rustls::client::{
 };
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
+use rustls::server::StoresServerSessions;
 use rustls::sign::CertifiedKey;
 use rustls::NamedGroup;
 use wiretls_core::{CertificateChain, Error, Feature};
@@ -59,6 +61,56 @@ impl ClientSessionStore for ForgettingStore {
 
     fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
         self.inner.take_tls13_ticket(server_name)
+    }
+}
+
+/// rustls's in-memory server session cache, remembering which keys each
+/// connection used or issued (through its [`Hooks`](crate::verify::Hooks)
+/// scope), so a connection that ends with a fatal alert can drop them.
+#[derive(Debug)]
+pub(crate) struct ForgettingServerStore {
+    inner: Arc<rustls::server::ServerSessionMemoryCache>,
+}
+
+impl ForgettingServerStore {
+    pub(crate) fn new() -> Self {
+        Self { inner: rustls::server::ServerSessionMemoryCache::new(1024) }
+    }
+
+    /// Drop the sessions `keys` name.
+    pub(crate) fn forget(&self, keys: &[Vec<u8>]) {
+        for key in keys {
+            let _ = self.inner.take(key);
+        }
+    }
+
+    fn record(key: &[u8]) {
+        if let Some(hooks) = crate::verify::current() {
+            hooks.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(key.to_vec());
+        }
+    }
+}
+
+impl rustls::server::StoresServerSessions for ForgettingServerStore {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        Self::record(&key);
+        self.inner.put(key, value)
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        let found = self.inner.get(key);
+        if found.is_some() {
+            Self::record(key);
+        }
+        found
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.inner.take(key)
+    }
+
+    fn can_cache(&self) -> bool {
+        self.inner.can_cache()
     }
 }
 

@@ -41,6 +41,8 @@ pub(crate) struct Hooks {
     /// The SNI name a server got (for the server's verify context).
     pub(crate) server_name: Option<String>,
     pub(crate) resolver: Option<crate::client::StoreResolver>,
+    /// The server session-cache keys this connection used or issued.
+    pub(crate) session_keys: Mutex<Vec<Vec<u8>>>,
 }
 
 thread_local! {

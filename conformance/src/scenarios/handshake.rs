@@ -153,3 +153,33 @@ pub fn alpn(client: &dyn Engine, server: &dyn Engine) {
     pair.run();
     assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::NO_APPLICATION_PROTOCOL);
 }
+
+/// `dh_params`: DHE suites work where the server engine declares them, and
+/// are a typed `Unsupported` where it does not; DHE suites without
+/// parameters are a configuration error on every engine.
+pub fn dh_params(client: &dyn Engine, server: &dyn Engine) {
+    let params = wiretls_core::DhParams::from_pem(fixtures::pem("ffdhe2048.pem")).expect("dh params");
+    let suite = CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256;
+    let out = wiretls_core::Outbox::new();
+    let without = fixtures::server(wiretls_core::KeyType::Rsa).with_cipher_suites(&[suite]);
+    assert!(matches!(
+        without.start(server, out.wire()),
+        Err(Error::Config(wiretls_core::ConfigError::DhSuiteWithoutParams(s))) if s == suite
+    ));
+    let s = fixtures::server(wiretls_core::KeyType::Rsa).with_dh_params(params);
+    if !server.capabilities().dh_params {
+        match s.start(server, out.wire()) {
+            Err(Error::Unsupported { engine, feature: Feature::DhParams }) => {
+                assert_eq!(engine, server.name())
+            }
+            other => panic!("expected Unsupported(DhParams), got {other:?}"),
+        }
+        return;
+    }
+    let s = s.with_versions(&[ProtocolVersion::Tls12]).expect("versions").with_cipher_suites(&[suite]);
+    if client.capabilities().offers_suite(suite) {
+        let mut pair = Pair::new(client, &fixtures::client(), server, &s);
+        pair.handshake();
+        assert_eq!(pair.server.info().cipher_suite, Some(suite));
+    }
+}

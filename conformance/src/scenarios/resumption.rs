@@ -68,3 +68,32 @@ pub fn alert_forgets_session(client: &dyn Engine, server: &dyn Engine) {
         assert_eq!(third.client.info().resumed, Some(false), "{version}: the session survived an alert");
     }
 }
+
+/// The server side of the same rule: a connection the server ends with a
+/// fatal alert drops the session it resumed (TLS 1.2 session ids, where the
+/// server's cache is the only record), even though this client kept it.
+pub fn server_forgets_after_alert(client: &dyn Engine, server: &dyn Engine) {
+    if !(client.capabilities().resumption && server.capabilities().resumption) {
+        return;
+    }
+    let version = wiretls_core::ProtocolVersion::Tls12;
+    assert!(common_versions(client, server).contains(&version));
+    let c = fixtures::client().with_versions(&[version]).expect("versions");
+    let s = fixtures::p256_server();
+    let mut first = Pair::new(client, &c, server, &s);
+    first.handshake();
+    let mut second = Pair::new(client, &c, server, &s);
+    second.handshake();
+    assert_eq!(second.server.info().resumed, Some(true));
+    // The server fails; its alert never reaches the client, which keeps the session.
+    assert!(second.server.data_from_wire(&crate::craft::record(0x63, 0x0303, &[0; 4])).is_err());
+    second.server_out.take();
+    assert!(second.client_log.errors.is_empty());
+    let mut third = Pair::new(client, &c, server, &s);
+    third.handshake();
+    assert_eq!(
+        third.server.info().resumed,
+        Some(false),
+        "the server resumed a session it ended with an alert"
+    );
+}
