@@ -43,6 +43,8 @@ pub struct SideLog {
     pub eof: Option<Result<(), Error>>,
     /// How many `data_from_wire` calls delivered bytes.
     pub deliveries: usize,
+    /// How many bytes they delivered.
+    pub bytes: usize,
 }
 
 impl SideLog {
@@ -170,6 +172,7 @@ impl Pair {
             };
             for piece in pieces {
                 log.deliveries += 1;
+                log.bytes += piece.len();
                 if let Err(e) = to.data_from_wire_into(&piece, &mut log.received) {
                     log.errors.push(e);
                 }

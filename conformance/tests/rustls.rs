@@ -1,6 +1,22 @@
-//! The conformance suite for rustls as client and as server.
+//! The conformance suite for rustls, with each crypto provider, as client
+//! and as server: both providers link into one binary.
 
 mod rustls_x_rustls {
     use wiretls_rustls::RustlsEngine;
-    wiretls_conformance::conformance_tests!(RustlsEngine::default(), RustlsEngine::default());
+    wiretls_conformance::conformance_tests!(RustlsEngine::aws_lc_rs(), RustlsEngine::aws_lc_rs());
+}
+
+mod rustls_ring_x_rustls_ring {
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(RustlsEngine::ring(), RustlsEngine::ring());
+}
+
+mod rustls_x_rustls_ring {
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(RustlsEngine::aws_lc_rs(), RustlsEngine::ring());
+}
+
+mod rustls_ring_x_rustls {
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(RustlsEngine::ring(), RustlsEngine::aws_lc_rs());
 }
