@@ -138,7 +138,12 @@ pub fn server_verifies_client(client: &dyn Engine, server: &dyn Engine) {
     let c = fixtures::client().with_client_certificate_store(Arc::new(super::client_auth::FixedStore::new(
         Some(fixtures::chain("client1.pem")),
     )));
-    let alert = *server.capabilities().verify_alerts.iter().find(|a| **a != A::BAD_CERTIFICATE).expect("a veto alert");
+    let alert = *server
+        .capabilities()
+        .verify_alerts
+        .iter()
+        .find(|a| **a != A::BAD_CERTIFICATE)
+        .expect("a veto alert");
     let (_, cb) = recorder(Err(Reject::with_alert(alert)));
     let mut pair = Pair::start(client, &c, None, server, &s, Some(cb)).expect("start");
     pair.run();

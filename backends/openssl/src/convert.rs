@@ -1,0 +1,65 @@
+//! wiretls certificates as OpenSSL objects, loaded once per chain.
+
+use std::sync::{Arc, Mutex};
+
+use openssl::pkey::{PKey, Private};
+use openssl::x509::store::{X509Store, X509StoreBuilder};
+use openssl::x509::X509;
+use wiretls_core::{Certificate, CertificateChain, Error, Malformed, TrustStore};
+
+use crate::errors::engine_error;
+
+/// One chain as OpenSSL objects.
+pub(crate) struct Loaded {
+    pub(crate) leaf: X509,
+    pub(crate) intermediates: Vec<X509>,
+    pub(crate) key: PKey<Private>,
+}
+
+/// An X509 from a wiretls certificate.
+pub(crate) fn x509(cert: &Certificate) -> Result<X509, Error> {
+    X509::from_der(cert.der())
+        .map_err(|e| Error::Malformed { what: Malformed::Certificate, detail: e.to_string() })
+}
+
+/// A store of trust anchors.
+pub(crate) fn store(trust: &TrustStore) -> Result<X509Store, Error> {
+    let mut builder = X509StoreBuilder::new().map_err(|e| engine_error(&e))?;
+    for cert in trust.certificates() {
+        builder.add_cert(x509(cert)?).map_err(|e| engine_error(&e))?;
+    }
+    Ok(builder.build())
+}
+
+/// Loaded chains, one per chain seen, so a key is parsed once.
+#[derive(Default)]
+pub(crate) struct ChainCache {
+    chains: Mutex<Vec<(CertificateChain, Arc<Loaded>)>>,
+}
+
+const CACHE_LIMIT: usize = 64;
+
+impl ChainCache {
+    pub(crate) fn load(&self, chain: &CertificateChain) -> Result<Arc<Loaded>, Error> {
+        let mut chains = self.chains.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, loaded)) = chains.iter().find(|(c, _)| c == chain) {
+            return Ok(loaded.clone());
+        }
+        let certs = chain.certificates();
+        let loaded = Arc::new(Loaded {
+            leaf: x509(chain.leaf())?,
+            intermediates: certs[1..].iter().map(x509).collect::<Result<_, _>>()?,
+            key: PKey::private_key_from_der(chain.private_key().secret_der())
+                .map_err(|e| Error::Malformed { what: Malformed::PrivateKey, detail: e.to_string() })?,
+        });
+        let matches = loaded.leaf.public_key().map(|public| public.public_eq(&loaded.key)).unwrap_or(false);
+        if !matches {
+            return Err(Error::KeyMismatch { subject: chain.leaf().subject_text().to_owned() });
+        }
+        if chains.len() >= CACHE_LIMIT {
+            chains.clear();
+        }
+        chains.push((chain.clone(), loaded.clone()));
+        Ok(loaded)
+    }
+}

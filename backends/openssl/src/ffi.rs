@@ -1,0 +1,181 @@
+//! The libssl calls the safe `openssl` crate does not bind, and the
+//! callbacks that go with them. Every `unsafe` block of the engine is here.
+
+use std::ffi::{c_int, c_long, c_void};
+use std::sync::Arc;
+
+use foreign_types_shared::ForeignTypeRef;
+use openssl::ssl::{SslContextBuilder, SslRef};
+use openssl::stack::StackRef;
+use openssl::x509::{X509NameRef, X509Ref};
+use openssl_sys::{SSL, SSL_CTX, X509_STORE_CTX};
+use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, VerifyContext};
+
+use crate::shared::{index, Decision, Shared};
+
+const SSL_CB_READ: c_int = 0x04;
+const SSL_CB_WRITE: c_int = 0x08;
+const SSL_CB_ALERT: c_int = 0x4000;
+/// `SSL_CTRL_GET_NEGOTIATED_GROUP` (OpenSSL 3.0's `SSL_get_negotiated_group` is a macro over it).
+const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
+
+extern "C" {
+    fn SSL_CTX_set_cert_cb(
+        ctx: *mut SSL_CTX,
+        cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
+        arg: *mut c_void,
+    );
+    fn SSL_CTX_set_cert_verify_callback(
+        ctx: *mut SSL_CTX,
+        cb: Option<unsafe extern "C" fn(*mut X509_STORE_CTX, *mut c_void) -> c_int>,
+        arg: *mut c_void,
+    );
+    fn SSL_CTX_set_info_callback(
+        ctx: *mut SSL_CTX,
+        cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
+    );
+    fn SSL_get_client_CA_list(ssl: *const SSL) -> *mut openssl_sys::stack_st_X509_NAME;
+}
+
+/// Install the certificate, verification and info callbacks on a context.
+#[doc(alias = "SSL_CTX_set_cert_cb")]
+#[doc(alias = "SSL_CTX_set_cert_verify_callback")]
+#[doc(alias = "SSL_CTX_set_info_callback")]
+pub(crate) fn install_callbacks(builder: &mut SslContextBuilder, certificates: bool) {
+    let ctx = builder.as_ptr();
+    // SAFETY: `ctx` is the live SSL_CTX owned by `builder`; the callbacks are
+    // `extern "C"` functions with the signatures libssl expects, and take no
+    // argument pointer (they find their state through the SSL's ex_data).
+    unsafe {
+        if certificates {
+            SSL_CTX_set_cert_cb(ctx, Some(cert_cb), std::ptr::null_mut());
+        }
+        SSL_CTX_set_cert_verify_callback(ctx, Some(cert_verify_cb), std::ptr::null_mut());
+        SSL_CTX_set_info_callback(ctx, Some(info_cb));
+    }
+}
+
+/// The connection state of `ssl`, if it is one of ours.
+fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
+    ssl.ex_data(index().ok()?).cloned()
+}
+
+/// `SSL_CTX_set_cert_cb`: ask the store; suspend (-1) until it answered.
+unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
+    // SAFETY: libssl calls this with the SSL whose handshake is running; it
+    // stays valid and is not used elsewhere for the duration of the call.
+    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+    let Some(shared) = shared_of(ssl) else { return 1 };
+    let roots = client_ca_names(ssl);
+    let server_name = ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_owned);
+    if shared.side == wiretls_core::Side::Server {
+        *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = server_name.clone();
+    }
+    match shared.decide(server_name.as_deref(), roots) {
+        Decision::Wait => -1,
+        Decision::Nothing if shared.side == wiretls_core::Side::Server => -1,
+        Decision::Nothing => 1,
+        Decision::Use(chain) => match shared.chains.load(&chain).and_then(|loaded| {
+            ssl.set_certificate(&loaded.leaf).map_err(|e| crate::errors::engine_error(&e))?;
+            ssl.set_private_key(&loaded.key).map_err(|e| crate::errors::engine_error(&e))?;
+            for cert in &loaded.intermediates {
+                ssl.add_chain_cert(cert.clone()).map_err(|e| crate::errors::engine_error(&e))?;
+            }
+            Ok(())
+        }) {
+            Ok(()) => 1,
+            Err(e) => {
+                shared.lock().failure = Some(e);
+                -1
+            }
+        },
+    }
+}
+
+/// The CA names a server sent in its CertificateRequest (client side).
+#[doc(alias = "SSL_get_client_CA_list")]
+fn client_ca_names(ssl: &SslRef) -> Vec<DistinguishedName> {
+    // SAFETY: `ssl` is valid; the list it returns (possibly null) is owned
+    // by the SSL and outlives this function, which only reads it.
+    let list = unsafe { SSL_get_client_CA_list(ssl.as_ptr()) };
+    if list.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: a non-null STACK_OF(X509_NAME) owned by the SSL (see above).
+    let names: &StackRef<openssl::x509::X509Name> = unsafe { StackRef::from_ptr(list) };
+    names.iter().filter_map(|n: &X509NameRef| n.to_der().ok()).map(DistinguishedName::from_der).collect()
+}
+
+/// `SSL_CTX_set_cert_verify_callback`: OpenSSL's own verification first,
+/// then the application's verify callback with the verified chain.
+unsafe extern "C" fn cert_verify_cb(ctx: *mut X509_STORE_CTX, _arg: *mut c_void) -> c_int {
+    // SAFETY: libssl passes the store context it set up for this handshake.
+    let ok = unsafe { openssl_sys::X509_verify_cert(ctx) };
+    if ok <= 0 {
+        return ok;
+    }
+    // SAFETY: libssl stores its SSL in the context under this index before
+    // calling us; the pointer is valid for the call (or null).
+    let ssl = unsafe {
+        openssl_sys::X509_STORE_CTX_get_ex_data(ctx, openssl_sys::SSL_get_ex_data_X509_STORE_CTX_idx())
+    } as *mut SSL;
+    if ssl.is_null() {
+        return ok;
+    }
+    // SAFETY: non-null SSL of the running handshake, only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl) };
+    let Some(shared) = shared_of(ssl) else { return ok };
+    let Some(hook) = shared.hook.clone() else { return ok };
+    // SAFETY: after a successful X509_verify_cert the context holds the
+    // verified chain, owned by the context for the rest of this call.
+    let chain = unsafe { openssl_sys::X509_STORE_CTX_get0_chain(ctx) };
+    let ders: Vec<Vec<u8>> = if chain.is_null() {
+        Vec::new()
+    } else {
+        // SAFETY: a non-null STACK_OF(X509) owned by the context.
+        let chain: &StackRef<openssl::x509::X509> = unsafe { StackRef::from_ptr(chain) };
+        chain.iter().filter_map(|c: &X509Ref| c.to_der().ok()).collect()
+    };
+    let refs: Vec<&[u8]> = ders.iter().map(Vec::as_slice).collect();
+    let server_name = shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    match hook.run(&refs, &VerifyContext::new(shared.side, server_name.as_deref())) {
+        Ok(()) => ok,
+        Err(reject) => {
+            shared.lock().veto = Some(reject.alert);
+            // SAFETY: the context is valid; setting its error is how the
+            // verification result reaches libssl's alert choice.
+            unsafe {
+                openssl_sys::X509_STORE_CTX_set_error(ctx, crate::errors::verify_error_for(reject.alert))
+            };
+            0
+        }
+    }
+}
+
+/// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
+unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
+    if where_ & SSL_CB_ALERT == 0 {
+        return;
+    }
+    // SAFETY: libssl passes the SSL the event belongs to; only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
+    let Some(shared) = shared_of(ssl) else { return };
+    let level = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8).unwrap_or(AlertLevel::Fatal);
+    let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
+    let mut state = shared.lock();
+    if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {
+        state.alert_sent = Some(alert);
+    } else if where_ & SSL_CB_READ != 0 {
+        state.alert_received = Some(alert);
+    }
+}
+
+/// The negotiated key-exchange group, as an OpenSSL NID.
+#[doc(alias = "SSL_get_negotiated_group")]
+pub(crate) fn negotiated_group_nid(ssl: &SslRef) -> c_int {
+    // SAFETY: SSL_ctrl with this command only reads the SSL's state.
+    let nid: c_long = unsafe {
+        openssl_sys::SSL_ctrl(ssl.as_ptr(), SSL_CTRL_GET_NEGOTIATED_GROUP, 0, std::ptr::null_mut())
+    };
+    c_int::try_from(nid).unwrap_or(0)
+}

@@ -1,0 +1,18 @@
+//! The conformance suite: openssl x openssl, and rustls <-> openssl.
+
+mod openssl_x_openssl {
+    use wiretls_openssl::OpensslEngine;
+    wiretls_conformance::conformance_tests!(OpensslEngine::new(), OpensslEngine::new());
+}
+
+mod rustls_x_openssl {
+    use wiretls_openssl::OpensslEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(RustlsEngine::default(), OpensslEngine::new());
+}
+
+mod openssl_x_rustls {
+    use wiretls_openssl::OpensslEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(OpensslEngine::new(), RustlsEngine::default());
+}
