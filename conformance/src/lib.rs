@@ -73,12 +73,14 @@ macro_rules! for_each_scenario {
             stores: [server_answers_later_same_thread, server_answers_from_other_thread, server_answers_twice,
                      peer_bytes_kept_while_waiting, client_answers_synchronously, client_answers_later,
                      client_answers_twice],
-            alerts: [level_rules, send_alert_outcome, close_notify_by_send_alert, received_alert_is_typed],
+            alerts: [level_rules, send_alert_outcome, close_notify_by_send_alert, received_alert_is_typed,
+                     alert_instead_of_client_hello],
             close: [close_notify_both_ways, send_after_finished, truncation, eof_after_close_is_clean,
                     data_after_close_notify],
             hostile: [truncated_record, oversized_record, oversized_record_alert, zero_length_records, wrongly_typed_record,
                       garbage_handshake, flipped_ciphertext_bit, data_before_fault_delivered_once,
-                      one_byte_fragments, old_versions_refused, weak_suites_refused, invalidated_after_fault],
+                      one_byte_fragments, old_versions_refused, ssl3_refused, weak_suites_refused,
+                      invalidated_after_fault],
             resumption: [resumes_second_connection, alert_forgets_session, server_forgets_after_alert],
         }
     };

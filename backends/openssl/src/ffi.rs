@@ -66,11 +66,17 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
     // stays valid and is not used elsewhere for the duration of the call.
     let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
     let Some(shared) = shared_of(ssl) else { return 1 };
-    let roots = client_ca_names(ssl);
     let server_name = ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_owned);
-    if shared.side == wiretls_core::Side::Server {
-        *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = server_name.clone();
-    }
+    // On a server, SSL_get_client_CA_list is the server's own list: only a
+    // client asks with the names its peer sent.
+    let roots = match shared.side {
+        wiretls_core::Side::Client => client_ca_names(ssl),
+        wiretls_core::Side::Server => {
+            *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                server_name.clone();
+            Vec::new()
+        }
+    };
     match shared.decide(server_name.as_deref(), roots) {
         Decision::Wait => -1,
         Decision::Nothing if shared.side == wiretls_core::Side::Server => -1,

@@ -3,7 +3,7 @@
 use std::mem::MaybeUninit;
 use std::sync::{Arc, Mutex};
 
-use openssl::ssl::{ErrorCode, Ssl, SslRef, SslStream, SslVersion};
+use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
 use wiretls_core::{
     Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
     Session, SessionContext, SessionStatus, Side,
@@ -33,6 +33,8 @@ pub(crate) struct OpensslSession {
     close_pending: bool,
     peer_closed: bool,
     sessions: Option<Arc<SessionCache>>,
+    /// The connection ended with a fatal error.
+    failed: bool,
     /// The client's session-cache key (its server name).
     session_key: Option<String>,
 }
@@ -112,6 +114,7 @@ impl OpensslSession {
             close_pending: false,
             peer_closed: false,
             sessions,
+            failed: false,
             session_key,
         })
     }
@@ -288,8 +291,23 @@ impl Session for OpensslSession {
     }
 
     fn forget_session(&mut self) {
+        self.failed = true;
         if let (Some(sessions), Some(key)) = (&self.sessions, &self.session_key) {
             sessions.forget(key);
+        }
+    }
+}
+
+impl Drop for OpensslSession {
+    /// OpenSSL drops the session of a connection freed without a
+    /// close_notify exchange (`SSL_free` calls it a bad session). Dropping a
+    /// healthy connection is the application's choice, not a fault: mark it
+    /// shut down so its session stays resumable. A connection that failed
+    /// keeps OpenSSL's judgement (and wiretls's: the session is forgotten).
+    #[doc(alias = "SSL_set_shutdown")]
+    fn drop(&mut self) {
+        if self.handshake_done && !self.failed {
+            self.stream.set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
         }
     }
 }

@@ -178,8 +178,10 @@ pub fn dh_params(client: &dyn Engine, server: &dyn Engine) {
     }
     let s = s.with_versions(&[ProtocolVersion::Tls12]).expect("versions").with_cipher_suites(&[suite]);
     if client.capabilities().offers_suite(suite) {
-        let mut pair = Pair::new(client, &fixtures::client(), server, &s);
+        let c = fixtures::client().with_cipher_suites(&[suite]);
+        let mut pair = Pair::new(client, &c, server, &s);
         pair.handshake();
         assert_eq!(pair.server.info().cipher_suite, Some(suite));
+        assert_eq!(pair.client.info().cipher_suite, Some(suite));
     }
 }

@@ -101,14 +101,27 @@ pub fn oversized_record_alert(client: &dyn Engine, server: &dyn Engine) {
     }
 }
 
-/// Zero-length handshake and alert records, where the protocol forbids
-/// them: a typed fault, an alert, invalidation.
-pub fn zero_length_records(_client: &dyn Engine, server: &dyn Engine) {
+/// Zero-length handshake and alert records before the ClientHello, which
+/// the protocol forbids sending: an engine may ignore them (then the
+/// handshake that follows completes) or fail with a typed fault and an
+/// alert the client sees; nothing else.
+pub fn zero_length_records(client: &dyn Engine, server: &dyn Engine) {
     for content_type in [22u8, 21] {
-        let (mut conn, out) = fresh_server(server);
-        let result = conn.data_from_wire(&craft::record(content_type, 0x0303, &[]));
-        let e = assert_fault(&mut conn, &out, result);
-        assert!(e.alert_sent().is_some(), "type {content_type}: no alert for {e:?}");
+        let mut pair = Pair::new(client, &fixtures::client(), server, &fixtures::p256_server());
+        match pair.server.data_from_wire(&craft::record(content_type, 0x0303, &[])) {
+            Ok(data) => {
+                assert!(data.is_empty());
+                pair.handshake();
+            }
+            Err(e) => {
+                assert!(
+                    matches!(e, Error::BadTlsData { alert_sent: Some(_), .. }),
+                    "type {content_type}: {e:?}"
+                );
+                pair.run();
+                assert_alert(pair.client_log.error(), e.alert_sent().expect("an alert"));
+            }
+        }
     }
 }
 
@@ -213,9 +226,18 @@ pub fn one_byte_fragments(client: &dyn Engine, server: &dyn Engine) {
     }
 }
 
-/// SSL 3.0, TLS 1.0 and TLS 1.1 ClientHellos: `protocol_version`.
+/// TLS 1.0 and TLS 1.1 ClientHellos: `protocol_version`.
 pub fn old_versions_refused(_client: &dyn Engine, server: &dyn Engine) {
-    for version in [0x0300u16, 0x0301, 0x0302] {
+    refuse_versions(server, &[0x0301, 0x0302]);
+}
+
+/// An SSL 3.0 ClientHello: `protocol_version`.
+pub fn ssl3_refused(_client: &dyn Engine, server: &dyn Engine) {
+    refuse_versions(server, &[0x0300]);
+}
+
+fn refuse_versions(server: &dyn Engine, versions: &[u16]) {
+    for &version in versions {
         let (mut conn, out) = fresh_server(server);
         let hello = craft::client_hello(version, &[0xc02b, 0xc02f, 0x002f], fixtures::SERVER_NAME);
         let result = conn.data_from_wire(&hello);
