@@ -37,6 +37,7 @@ pub mod name;
 pub mod record;
 pub mod store;
 pub mod suites;
+pub mod table;
 pub mod verify;
 pub mod wire;
 

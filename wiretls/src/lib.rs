@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `rustls` (default) | `rustls` | `wiretls-rustls` with aws-lc-rs |
 //! | `rustls-ring` | `rustls-ring` | `wiretls-rustls` with *ring* |
+//! | `openssl` | `openssl` | `wiretls-openssl` over the system's OpenSSL 3 |
 //!
 //! A client and a server, connected in memory:
 //!
@@ -45,9 +46,12 @@ pub use wiretls_core::*;
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 pub use wiretls_rustls::RustlsEngine;
 
+#[cfg(feature = "openssl")]
+pub use wiretls_openssl::OpensslEngine;
+
 /// Every engine compiled in, the default first.
 pub fn engines() -> Vec<Box<dyn Engine>> {
-    let engines: [Option<Box<dyn Engine>>; 2] = [
+    let engines: [Option<Box<dyn Engine>>; 3] = [
         #[cfg(feature = "rustls")]
         Some(Box::new(RustlsEngine::aws_lc_rs())),
         #[cfg(not(feature = "rustls"))]
@@ -55,6 +59,10 @@ pub fn engines() -> Vec<Box<dyn Engine>> {
         #[cfg(feature = "rustls-ring")]
         Some(Box::new(RustlsEngine::ring())),
         #[cfg(not(feature = "rustls-ring"))]
+        None,
+        #[cfg(feature = "openssl")]
+        Some(Box::new(OpensslEngine::new())),
+        #[cfg(not(feature = "openssl"))]
         None,
     ];
     engines.into_iter().flatten().collect()
@@ -88,5 +96,3 @@ pub fn engine(name: &str) -> Result<Box<dyn Engine>, Error> {
 pub fn default_engine() -> Box<dyn Engine> {
     engines().into_iter().next().unwrap_or_else(|| panic!("wiretls was built without an engine feature"))
 }
-
-pub mod table;

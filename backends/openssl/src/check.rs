@@ -20,7 +20,7 @@ pub(crate) fn check_chain(check: &ChainCheck<'_>) -> Result<(), Error> {
         Some(PeerName::Ip(ip)) => param.set_ip(ip).map_err(|e| engine_error(&e))?,
         None => {}
     }
-    param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS);
+    param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS | X509CheckFlags::NEVER_CHECK_SUBJECT);
     if let Some(at) = check.at {
         let secs = at.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         param.set_time(libc::time_t::try_from(secs).unwrap_or(libc::time_t::MAX));

@@ -68,7 +68,10 @@ impl OpensslSession {
                 ssl.param_mut().set_host(name).map_err(|e| engine_error(&e))?;
             }
         }
-        ssl.param_mut().set_hostflags(openssl::x509::verify::X509CheckFlags::NO_PARTIAL_WILDCARDS);
+        ssl.param_mut().set_hostflags(
+            openssl::x509::verify::X509CheckFlags::NO_PARTIAL_WILDCARDS
+                | openssl::x509::verify::X509CheckFlags::NEVER_CHECK_SUBJECT,
+        );
         let ClientContext { sessions, .. } = &*prepared;
         if let Some(session) = sessions.as_ref().and_then(|s| s.get(name)) {
             // SAFETY (of the call the crate marks unsafe): the session was
