@@ -185,3 +185,32 @@ pub(crate) fn negotiated_group_nid(ssl: &SslRef) -> c_int {
     };
     c_int::try_from(nid).unwrap_or(0)
 }
+
+/// Resume `session` on a new client connection.
+#[doc(alias = "SSL_set_session")]
+pub(crate) fn resume_session(
+    ssl: &mut openssl::ssl::Ssl,
+    session: &openssl::ssl::SslSessionRef,
+) -> Result<(), wiretls_core::Error> {
+    // SAFETY: the crate marks `SSL_set_session` unsafe because the session
+    // must come from a compatible context: every session in a client's cache
+    // was made by a connection of the same SSL_CTX as `ssl`.
+    unsafe { ssl.set_session(session) }.map_err(|e| crate::errors::engine_error(&e))
+}
+
+/// Read up to `chunk` bytes of application data straight into the spare
+/// capacity of `plaintext` (no zero-filling, no intermediate buffer).
+#[doc(alias = "SSL_read_ex")]
+pub(crate) fn read_into<S: std::io::Read + std::io::Write>(
+    stream: &mut openssl::ssl::SslStream<S>,
+    plaintext: &mut Vec<u8>,
+    chunk: usize,
+) -> Result<usize, openssl::ssl::Error> {
+    plaintext.reserve(chunk);
+    let start = plaintext.len();
+    let n = stream.ssl_read_uninit(plaintext.spare_capacity_mut())?;
+    // SAFETY: `ssl_read_uninit` guarantees that the first `n` bytes of the
+    // spare capacity are initialized, and `n` is at most its length.
+    unsafe { plaintext.set_len(start + n) };
+    Ok(n)
+}

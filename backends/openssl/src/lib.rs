@@ -24,12 +24,14 @@
 //! crate does not bind, each with a `// SAFETY:` comment.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code)]
 
 mod caps;
 mod check;
 mod context;
 mod convert;
 mod errors;
+#[allow(unsafe_code)]
 mod ffi;
 mod io;
 mod session;

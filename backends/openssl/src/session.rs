@@ -1,6 +1,5 @@
 //! One OpenSSL connection over in-memory buffers: the engine's `Session`.
 
-use std::mem::MaybeUninit;
 use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
@@ -74,12 +73,7 @@ impl OpensslSession {
         );
         let ClientContext { sessions, .. } = &*prepared;
         if let Some(session) = sessions.as_ref().and_then(|s| s.get(name)) {
-            // SAFETY (of the call the crate marks unsafe): the session was
-            // made by a connection of this same SSL_CTX.
-            #[allow(unsafe_code)]
-            unsafe {
-                ssl.set_session(&session).map_err(|e| engine_error(&e))?;
-            }
+            crate::ffi::resume_session(&mut ssl, &session)?;
         }
         Self::new(ssl, shared, sessions.clone(), Some(name.to_owned()))
     }
@@ -179,18 +173,8 @@ impl OpensslSession {
 
     fn read(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
         loop {
-            plaintext.reserve(READ_CHUNK);
-            let start = plaintext.len();
-            let spare: &mut [MaybeUninit<u8>] = plaintext.spare_capacity_mut();
-            match self.stream.ssl_read_uninit(spare) {
-                Ok(n) => {
-                    // SAFETY: `ssl_read_uninit` guarantees that the first `n`
-                    // bytes of the spare capacity are initialized.
-                    #[allow(unsafe_code)]
-                    unsafe {
-                        plaintext.set_len(start + n);
-                    }
-                }
+            match crate::ffi::read_into(&mut self.stream, plaintext, READ_CHUNK) {
+                Ok(_) => {}
                 Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
                     self.peer_closed = true;
                     return Ok(());
