@@ -3,7 +3,7 @@
 # (packages that link OpenSSL and BoringSSL can never share one build).
 set -euo pipefail
 cargo fmt --all -- --check
-packages=(wiretls-core wiretls-rustls wiretls-conformance wiretls)
+packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-conformance wiretls-conformance-openssl wiretls)
 for p in "${packages[@]}"; do
     echo "== clippy $p"
     cargo clippy -p "$p" --all-targets --locked -- -D warnings

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # System packages the build and the tests need on a fresh Debian 12 machine.
-# rustls (aws-lc-rs) needs only gcc/cmake-free C builds that the image has.
+# gnutls-bin: the GnuTLS peers of the external-peer tests; libssl-dev and
+# pkg-config: the OpenSSL engine (on the image, listed to be sure); valgrind:
+# the memory check.
 set -euo pipefail
-packages=(ca-certificates)
+packages=(ca-certificates gnutls-bin libssl-dev pkg-config valgrind)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

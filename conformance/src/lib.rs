@@ -16,9 +16,11 @@
 
 pub mod craft;
 pub mod divergences;
+pub mod external;
 pub mod fixtures;
 pub mod limbo;
 pub mod pair;
+pub mod peers;
 pub mod scenarios;
 pub mod table;
 

@@ -95,6 +95,8 @@ fn main() {
     let inter = ca("wiretls test intermediate CA", &rcgen::PKCS_ECDSA_P256_SHA256, Some(&root));
     write(&dir, "root-ca.pem", &root.pem);
     write(&dir, "inter-ca.pem", &inter.pem);
+    // For external servers that build their chains from a CA file.
+    write(&dir, "root-and-inter-ca.pem", &format!("{}{}", root.pem, inter.pem));
     for (name, alg) in [
         ("server-p256", &rcgen::PKCS_ECDSA_P256_SHA256),
         ("server-p384", &rcgen::PKCS_ECDSA_P384_SHA384),

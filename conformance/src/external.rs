@@ -1,0 +1,503 @@
+//! Scenarios against real peers (`openssl s_server`/`s_client`,
+//! `gnutls-serv`/`gnutls-cli`), generic over the wiretls engine on our side.
+//! Each asserts what both sides report: negotiated version, the chain
+//! chosen by SNI, the client certificate seen, close_notify, and alerts.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use wiretls_core::{
+    AlertDescription as A, BadData, CertificateProblem, ClientAuth, ClientTls, Engine, Error,
+    ProtocolVersion, ServerTls, SniServerCertificates,
+};
+
+use crate::fixtures;
+use crate::peers::{free_port, Process, Tcp};
+use crate::scenarios::client_auth::FixedStore;
+
+/// The path of a fixture file.
+fn path(name: &str) -> String {
+    fixtures::dir().join(name).display().to_string()
+}
+
+fn args(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn openssl_version_flag(v: ProtocolVersion) -> &'static str {
+    match v {
+        ProtocolVersion::Tls12 => "-tls1_2",
+        ProtocolVersion::Tls13 => "-tls1_3",
+    }
+}
+
+fn gnutls_priority(v: ProtocolVersion) -> &'static str {
+    match v {
+        ProtocolVersion::Tls12 => "NORMAL:-VERS-ALL:+VERS-TLS1.2",
+        ProtocolVersion::Tls13 => "NORMAL:-VERS-ALL:+VERS-TLS1.3",
+    }
+}
+
+fn client_for(name: &str, version: ProtocolVersion) -> ClientTls {
+    fixtures::client_for(name).with_versions(&[version]).expect("versions")
+}
+
+/// `openssl s_server -rev` (answers each line reversed).
+fn s_server(port: u16, extra: &[&str]) -> Process {
+    let mut a = args(&["s_server", "-accept", &format!("127.0.0.1:{port}"), "-naccept", "1", "-rev"]);
+    a.extend(args(extra));
+    Process::spawn("openssl", &a)
+}
+
+fn s_server_p256(port: u16, extra: &[&str]) -> Process {
+    let (crt, key, chain) = (path("server-p256.crt"), path("server-p256.key"), path("inter-ca.pem"));
+    let mut a = vec!["-cert", crt.as_str(), "-key", key.as_str(), "-cert_chain", chain.as_str()];
+    a.extend_from_slice(extra);
+    s_server(port, &a)
+}
+
+/// `gnutls-serv --echo`.
+fn gnutls_serv(port: u16, extra: &[&str]) -> Process {
+    let mut a = args(&["-p", &port.to_string(), "--echo"]);
+    a.extend(args(extra));
+    Process::spawn("gnutls-serv", &a)
+}
+
+fn gnutls_serv_p256(port: u16, extra: &[&str]) -> Process {
+    let (crt, key) = (path("server-p256.crt"), path("server-p256.key"));
+    let mut a = vec!["--x509certfile", crt.as_str(), "--x509keyfile", key.as_str()];
+    a.extend_from_slice(extra);
+    gnutls_serv(port, &a)
+}
+
+/// Our client: handshake on `version`, a line each way, then our close_notify
+/// answered by the peer's.
+fn exchange_and_close(mut tcp: Tcp, version: ProtocolVersion, reply: &[u8]) {
+    tcp.handshake();
+    let info = tcp.conn.info();
+    assert_eq!(info.version, Some(version));
+    assert!(info.cipher_suite.is_some_and(|s| s.version() == version));
+    tcp.send(b"ping\n");
+    tcp.expect(reply);
+    tcp.conn.application_finished().expect("finish");
+    let closed = tcp.pump_until(|t| t.conn.is_peer_closed());
+    assert!(closed, "the peer did not answer close_notify: {:?}", tcp.errors);
+    assert!(tcp.errors.is_empty(), "{:?}", tcp.errors);
+}
+
+// ---- Our client against openssl s_server ---------------------------------------
+
+/// TLS 1.2 and 1.3 against `openssl s_server`, data and close_notify.
+pub fn client_vs_openssl_server(engine: &dyn Engine) {
+    for version in [ProtocolVersion::Tls12, ProtocolVersion::Tls13] {
+        let port = free_port();
+        let server = s_server_p256(port, &[openssl_version_flag(version)]);
+        let tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+        exchange_and_close(tcp, version, b"gnip\n");
+        drop(server);
+    }
+}
+
+/// `s_server` chooses between two chains by our SNI.
+pub fn client_sni_vs_openssl_server(engine: &dyn Engine) {
+    for (name, expected) in
+        [("alpha.wiretls.test", "sni-alpha.pem"), (fixtures::SERVER_NAME, "server-p256.pem")]
+    {
+        let port = free_port();
+        let (crt, key, crt2, key2, cas) = (
+            path("server-p256.crt"),
+            path("server-p256.key"),
+            path("sni-alpha.crt"),
+            path("sni-alpha.key"),
+            path("root-and-inter-ca.pem"),
+        );
+        let _server = s_server(
+            port,
+            &[
+                "-cert",
+                &crt,
+                "-key",
+                &key,
+                "-cert2",
+                &crt2,
+                "-key2",
+                &key2,
+                "-servername",
+                "alpha.wiretls.test",
+                "-build_chain",
+                "-CAfile",
+                &cas,
+            ],
+        );
+        let mut tcp = Tcp::connect(engine, &fixtures::client_for(name), port);
+        tcp.handshake();
+        let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a peer chain");
+        assert_eq!(&leaf, fixtures::chain(expected).leaf(), "{name}");
+    }
+}
+
+/// A required client certificate: sent from our store and seen by
+/// `s_server`; without one, `s_server` refuses with `certificate_required`.
+pub fn client_cert_vs_openssl_server(engine: &dyn Engine) {
+    let version = ProtocolVersion::Tls13;
+    let cas = path("client-root-ca.pem");
+    let flags = ["-Verify", "1", "-verify_return_error", "-CAfile", cas.as_str(), "-tls1_3"];
+    let port = free_port();
+    let server = s_server_p256(port, &flags);
+    let store = Arc::new(FixedStore::new(Some(fixtures::chain("client1.pem"))));
+    let tls = client_for(fixtures::SERVER_NAME, version).with_client_certificate_store(store);
+    exchange_and_close(Tcp::connect(engine, &tls, port), version, b"gnip\n");
+    server.wait_for("wiretls client one");
+    drop(server);
+
+    let port = free_port();
+    let _server = s_server_p256(port, &flags);
+    let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+    tcp.send(b"ping\n");
+    tcp.pump_until(|_| false);
+    assert!(
+        matches!(tcp.errors.first(), Some(Error::AlertReceived { description: A::CERTIFICATE_REQUIRED, .. })),
+        "{:?}",
+        tcp.errors
+    );
+}
+
+/// We refuse an untrusted `s_server`; it reports our `unknown_ca`.
+pub fn client_rejects_openssl_server(engine: &dyn Engine) {
+    let port = free_port();
+    let (crt, key) = (path("server-untrusted.crt"), path("server-untrusted.key"));
+    let server = s_server(port, &["-cert", &crt, "-key", &key]);
+    let mut tcp = Tcp::connect(engine, &fixtures::client(), port);
+    tcp.pump_until(|_| false);
+    assert!(
+        matches!(
+            tcp.errors.first(),
+            Some(Error::PeerCertificate {
+                problem: CertificateProblem::UnknownIssuer,
+                alert_sent: Some(A::UNKNOWN_CA)
+            })
+        ),
+        "{:?}",
+        tcp.errors
+    );
+    server.wait_for("alert number 48");
+}
+
+// ---- Our server against openssl s_client ---------------------------------------
+
+fn s_client(port: u16, name: &str, extra: &[&str]) -> Process {
+    let mut a = args(&[
+        "s_client",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-servername",
+        name,
+        "-verify_hostname",
+        name,
+        "-CAfile",
+        &path("root-ca.pem"),
+        "-verify_return_error",
+        "-brief",
+    ]);
+    a.extend(args(extra));
+    Process::spawn("openssl", &a)
+}
+
+/// Our server: a line each way with a client process, then the client's
+/// close_notify (its stdin ends), which we answer.
+fn serve_line_then_peer_close(mut tcp: Tcp, mut client: Process) {
+    tcp.handshake();
+    client.send(b"hello\n");
+    tcp.expect(b"hello\n");
+    tcp.send(b"world\n");
+    client.wait_for("world");
+    client.close_stdin();
+    let closed = tcp.pump_until(|t| t.conn.is_peer_closed());
+    assert!(closed, "no close_notify from the client: {:?}\n{}", tcp.errors, client.output());
+    assert!(tcp.errors.is_empty(), "{:?}", tcp.errors);
+    assert!(client.wait_exit().is_some(), "the client did not exit");
+}
+
+/// TLS 1.2 and 1.3 with `openssl s_client`; the client closes.
+pub fn server_vs_openssl_client(engine: &dyn Engine) {
+    for version in [ProtocolVersion::Tls12, ProtocolVersion::Tls13] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = s_client(port, fixtures::SERVER_NAME, &[openssl_version_flag(version)]);
+        let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+        tcp.handshake();
+        client.wait_for("Verification: OK");
+        client.wait_for(match version {
+            ProtocolVersion::Tls12 => "Protocol version: TLSv1.2",
+            ProtocolVersion::Tls13 => "Protocol version: TLSv1.3",
+        });
+        serve_line_then_peer_close(tcp, client);
+    }
+}
+
+/// Our server closes first; `s_client` sees the close_notify and ends.
+pub fn server_closes_to_openssl_client(engine: &dyn Engine) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut client = s_client(port, fixtures::SERVER_NAME, &[]);
+    let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+    tcp.handshake();
+    tcp.send(b"bye\n");
+    tcp.conn.application_finished().expect("finish");
+    tcp.pump_until(|t| t.conn.is_peer_closed() || t.eof);
+    client.wait_for("bye");
+    assert!(client.wait_exit().is_some(), "s_client did not end:\n{}", client.output());
+    assert!(tcp.errors.is_empty(), "{:?}", tcp.errors);
+}
+
+fn sni_server() -> ServerTls {
+    let mut certs = fixtures::certificates("sni-alpha.pem");
+    certs.extend(fixtures::certificates("sni-beta-wildcard.pem"));
+    let store =
+        SniServerCertificates::new(certs, fixtures::certificates("server-p256.pem")).expect("SNI store");
+    ServerTls::new(Arc::new(store))
+}
+
+/// Our SNI store picks the chain `s_client` asked for.
+pub fn server_sni_vs_openssl_client(engine: &dyn Engine) {
+    for name in ["alpha.wiretls.test", fixtures::SERVER_NAME] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = s_client(port, name, &[]);
+        let mut tcp = Tcp::accept(engine, &sni_server(), &listener);
+        tcp.handshake();
+        client.wait_for("Verification: OK");
+        assert_eq!(tcp.conn.info().server_name.as_deref(), Some(name));
+    }
+}
+
+/// We require a client certificate: `s_client` sends one, or gets
+/// `certificate_required`.
+pub fn server_requires_cert_vs_openssl_client(engine: &dyn Engine) {
+    let server = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (crt, key) = (path("client1.crt"), path("client1.key"));
+    let client = s_client(port, fixtures::SERVER_NAME, &["-cert", &crt, "-key", &key]);
+    let tcp = Tcp::accept(engine, &server, &listener);
+    let mut tcp = tcp;
+    tcp.handshake();
+    let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a client certificate");
+    assert_eq!(&leaf, fixtures::chain("client1.pem").leaf());
+    serve_line_then_peer_close(tcp, client);
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut client = s_client(port, fixtures::SERVER_NAME, &["-tls1_3"]);
+    let mut tcp = Tcp::accept(engine, &server, &listener);
+    client.send(b"hello\n");
+    tcp.pump_until(|_| false);
+    assert!(
+        matches!(
+            tcp.errors.first(),
+            Some(Error::BadTlsData {
+                kind: BadData::MissingCertificate,
+                alert_sent: Some(A::CERTIFICATE_REQUIRED)
+            })
+        ),
+        "{:?}",
+        tcp.errors
+    );
+    client.wait_for("alert number 116");
+}
+
+/// `s_client` refuses our untrusted chain; we report its `unknown_ca`.
+pub fn server_rejected_by_openssl_client(engine: &dyn Engine) {
+    let server = ServerTls::new(Arc::new(wiretls_core::ServerCertificateChain::from(fixtures::chain(
+        "server-untrusted.pem",
+    ))));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let _client = s_client(port, fixtures::SERVER_NAME, &[]);
+    let mut tcp = Tcp::accept(engine, &server, &listener);
+    tcp.pump_until(|_| false);
+    assert!(
+        matches!(tcp.errors.first(), Some(Error::AlertReceived { description: A::UNKNOWN_CA, .. })),
+        "{:?}",
+        tcp.errors
+    );
+}
+
+// ---- GnuTLS ------------------------------------------------------------------
+
+/// TLS 1.2 and 1.3 against `gnutls-serv`, data and close_notify.
+pub fn client_vs_gnutls_server(engine: &dyn Engine) {
+    for version in [ProtocolVersion::Tls12, ProtocolVersion::Tls13] {
+        let port = free_port();
+        let server = gnutls_serv_p256(port, &["--priority", gnutls_priority(version)]);
+        let tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+        exchange_and_close(tcp, version, b"ping\n");
+        drop(server);
+    }
+}
+
+/// `gnutls-serv` chooses between two chains by our SNI.
+pub fn client_sni_vs_gnutls_server(engine: &dyn Engine) {
+    for (name, expected) in
+        [("alpha.wiretls.test", "sni-alpha.pem"), (fixtures::SERVER_NAME, "server-p256.pem")]
+    {
+        let port = free_port();
+        let (crt, key, crt2, key2) =
+            (path("server-p256.crt"), path("server-p256.key"), path("sni-alpha.crt"), path("sni-alpha.key"));
+        let _server = gnutls_serv(
+            port,
+            &["--x509certfile", &crt, "--x509keyfile", &key, "--x509certfile", &crt2, "--x509keyfile", &key2],
+        );
+        let mut tcp = Tcp::connect(engine, &fixtures::client_for(name), port);
+        tcp.handshake();
+        let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a peer chain");
+        assert_eq!(&leaf, fixtures::chain(expected).leaf(), "{name}");
+    }
+}
+
+/// A required client certificate with `gnutls-serv`.
+pub fn client_cert_vs_gnutls_server(engine: &dyn Engine) {
+    let version = ProtocolVersion::Tls13;
+    let cas = path("client-root-ca.pem");
+    let flags = ["--require-client-cert", "--verify-client-cert", "--x509cafile", cas.as_str()];
+    let port = free_port();
+    let server = gnutls_serv_p256(port, &flags);
+    let store = Arc::new(FixedStore::new(Some(fixtures::chain("client1.pem"))));
+    let tls = client_for(fixtures::SERVER_NAME, version).with_client_certificate_store(store);
+    exchange_and_close(Tcp::connect(engine, &tls, port), version, b"ping\n");
+    drop(server);
+
+    let port = free_port();
+    let _server = gnutls_serv_p256(port, &flags);
+    let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+    tcp.send(b"ping\n");
+    tcp.pump_until(|_| false);
+    assert!(matches!(tcp.errors.first(), Some(Error::AlertReceived { .. })), "{:?}", tcp.errors);
+}
+
+/// We refuse an untrusted `gnutls-serv`; it reports the fatal alert. (TLS
+/// 1.2: in TLS 1.3, GnuTLS 3.7 cannot decrypt the alert OpenSSL's client
+/// sends after the server's Certificate, and reports a decryption failure
+/// instead, with `openssl s_client` as much as with wiretls's OpenSSL engine.)
+pub fn client_rejects_gnutls_server(engine: &dyn Engine) {
+    let port = free_port();
+    let (crt, key) = (path("server-untrusted.crt"), path("server-untrusted.key"));
+    let server = gnutls_serv(port, &["--x509certfile", &crt, "--x509keyfile", &key]);
+    let client = fixtures::client().with_versions(&[ProtocolVersion::Tls12]).expect("versions");
+    let mut tcp = Tcp::connect(engine, &client, port);
+    tcp.pump_until(|_| false);
+    assert!(
+        matches!(tcp.errors.first(), Some(Error::PeerCertificate { alert_sent: Some(A::UNKNOWN_CA), .. })),
+        "{:?}",
+        tcp.errors
+    );
+    server.wait_for("A TLS fatal alert has been received");
+}
+
+fn gnutls_cli(port: u16, name: &str, extra: &[&str]) -> Process {
+    let mut a = args(&[
+        "-p",
+        &port.to_string(),
+        "127.0.0.1",
+        "--sni-hostname",
+        name,
+        "--verify-hostname",
+        name,
+        "--x509cafile",
+        &path("root-ca.pem"),
+    ]);
+    a.extend(args(extra));
+    Process::spawn("gnutls-cli", &a)
+}
+
+/// TLS 1.2 and 1.3 with `gnutls-cli`; the client closes.
+pub fn server_vs_gnutls_client(engine: &dyn Engine) {
+    for version in [ProtocolVersion::Tls12, ProtocolVersion::Tls13] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = gnutls_cli(port, fixtures::SERVER_NAME, &["--priority", gnutls_priority(version)]);
+        let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+        tcp.handshake();
+        client.wait_for("Handshake was completed");
+        client.wait_for(match version {
+            ProtocolVersion::Tls12 => "(TLS1.2-",
+            ProtocolVersion::Tls13 => "(TLS1.3-",
+        });
+        serve_line_then_peer_close(tcp, client);
+    }
+}
+
+/// Our SNI store picks the chain `gnutls-cli` asked for.
+pub fn server_sni_vs_gnutls_client(engine: &dyn Engine) {
+    for name in ["alpha.wiretls.test", fixtures::SERVER_NAME] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = gnutls_cli(port, name, &[]);
+        let mut tcp = Tcp::accept(engine, &sni_server(), &listener);
+        tcp.handshake();
+        client.wait_for("The certificate is trusted");
+        assert_eq!(tcp.conn.info().server_name.as_deref(), Some(name));
+    }
+}
+
+/// We require a client certificate from `gnutls-cli`.
+pub fn server_requires_cert_vs_gnutls_client(engine: &dyn Engine) {
+    let server = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (crt, key) = (path("client1.crt"), path("client1.key"));
+    let client = gnutls_cli(port, fixtures::SERVER_NAME, &["--x509certfile", &crt, "--x509keyfile", &key]);
+    let mut tcp = Tcp::accept(engine, &server, &listener);
+    tcp.handshake();
+    let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a client certificate");
+    assert_eq!(&leaf, fixtures::chain("client1.pem").leaf());
+    serve_line_then_peer_close(tcp, client);
+}
+
+/// `gnutls-cli` refuses our untrusted chain; we report its fatal alert.
+pub fn server_rejected_by_gnutls_client(engine: &dyn Engine) {
+    let server = ServerTls::new(Arc::new(wiretls_core::ServerCertificateChain::from(fixtures::chain(
+        "server-untrusted.pem",
+    ))));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let client = gnutls_cli(port, fixtures::SERVER_NAME, &[]);
+    let mut tcp = Tcp::accept(engine, &server, &listener);
+    tcp.pump_until(|_| false);
+    client.wait_for("verification of server certificate failed");
+    assert!(
+        matches!(
+            tcp.errors.first(),
+            Some(Error::AlertReceived { .. }) | Some(Error::BadTlsData { kind: BadData::Truncated, .. })
+        ),
+        "{:?}",
+        tcp.errors
+    );
+}
+
+/// Every external-peer scenario as a test, for one engine.
+#[macro_export]
+macro_rules! external_peer_tests {
+    ($engine:expr) => {
+        $crate::__external_peer_tests!($engine;
+            client_vs_openssl_server, client_sni_vs_openssl_server, client_cert_vs_openssl_server,
+            client_rejects_openssl_server, server_vs_openssl_client, server_closes_to_openssl_client,
+            server_sni_vs_openssl_client, server_requires_cert_vs_openssl_client, server_rejected_by_openssl_client,
+            client_vs_gnutls_server, client_sni_vs_gnutls_server, client_cert_vs_gnutls_server,
+            client_rejects_gnutls_server, server_vs_gnutls_client, server_sni_vs_gnutls_client,
+            server_requires_cert_vs_gnutls_client, server_rejected_by_gnutls_client);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __external_peer_tests {
+    ($engine:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::external::$name(&$engine);
+            }
+        )*
+    };
+}
