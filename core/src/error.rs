@@ -280,6 +280,29 @@ impl Error {
     }
 }
 
+impl BadData {
+    /// The fault an alert we sent stands for (the inverse of
+    /// [`Error::alert_for`]), for engines that learn the alert first.
+    pub fn from_alert(alert: AlertDescription) -> Self {
+        match alert {
+            AlertDescription::BAD_RECORD_MAC => Self::Decrypt,
+            AlertDescription::DECODE_ERROR => Self::Decode,
+            AlertDescription::UNEXPECTED_MESSAGE => Self::UnexpectedMessage,
+            AlertDescription::RECORD_OVERFLOW => Self::RecordOverflow,
+            AlertDescription::ILLEGAL_PARAMETER => Self::IllegalParameter,
+            AlertDescription::PROTOCOL_VERSION => Self::UnsupportedVersion,
+            AlertDescription::HANDSHAKE_FAILURE | AlertDescription::INSUFFICIENT_SECURITY => {
+                Self::NoCommonParameters
+            }
+            AlertDescription::MISSING_EXTENSION => Self::MissingExtension,
+            AlertDescription::NO_APPLICATION_PROTOCOL => Self::NoApplicationProtocol,
+            AlertDescription::DECRYPT_ERROR => Self::HandshakeSignature,
+            AlertDescription::CERTIFICATE_REQUIRED => Self::MissingCertificate,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// What was wrong with the peer's bytes ([`Error::BadTlsData`]).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -33,6 +33,7 @@ pub mod config;
 pub mod connection;
 pub mod engine;
 pub mod error;
+pub mod memio;
 pub mod name;
 pub mod record;
 pub mod store;
@@ -54,7 +55,7 @@ pub use error::{
 };
 pub use store::{
     CertificateChainCallback, ChainRequest, ClientCertificateStore, ServerCertificateChain,
-    ServerCertificates, SniServerCertificates,
+    ServerCertificates, SniServerCertificates, StoreAnswer, StoreQuery, StoreRef,
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
 pub use verify::{Reject, VerifyCallback, VerifyContext, VerifyHook};

@@ -193,6 +193,97 @@ impl fmt::Debug for ChainRequest {
     }
 }
 
+/// Which store a connection asks: a server's, or a client's (if it has one).
+#[derive(Clone)]
+pub enum StoreRef {
+    /// The server's certificate source.
+    Server(Arc<dyn ServerCertificates>),
+    /// The client's store, if the configuration has one.
+    Client(Option<Arc<dyn ClientCertificateStore>>),
+}
+
+/// What a [`StoreQuery`] found.
+#[derive(Debug)]
+pub enum StoreAnswer {
+    /// The store chose this chain.
+    Chain(CertificateChain),
+    /// The store has no chain (or there is no store).
+    NoChain,
+    /// The store has not answered yet.
+    Pending,
+}
+
+/// One handshake's question to its certificate store, for engines whose
+/// library calls back repeatedly until it gets an answer (OpenSSL's and
+/// BoringSSL's certificate callbacks): the store is asked once, its answer
+/// polled after that.
+pub struct StoreQuery {
+    store: StoreRef,
+    waker: Arc<Mutex<Option<Waker>>>,
+    state: Mutex<QueryState>,
+}
+
+#[derive(Default)]
+struct QueryState {
+    asked: bool,
+    request: Option<ChainRequest>,
+}
+
+impl StoreQuery {
+    /// A question to `store`; `waker` is the connection's waker cell.
+    pub fn new(store: StoreRef, waker: Arc<Mutex<Option<Waker>>>) -> Self {
+        Self { store, waker, state: Mutex::default() }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, QueryState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Ask the store the first time (a server store with `server_name`, a
+    /// client store with the CA names `roots`, or for its default chain when
+    /// there are none); after that, poll the answer.
+    pub fn poll(&self, server_name: Option<&str>, roots: &[DistinguishedName]) -> StoreAnswer {
+        let mut state = self.lock();
+        if !state.asked {
+            state.asked = true;
+            let named = !roots.is_empty();
+            let (request, callback) = ChainRequest::new(named.then(|| roots.to_vec()), self.waker.clone());
+            state.request = Some(request);
+            // The store may answer at once: our lock must not be held then.
+            drop(state);
+            match &self.store {
+                StoreRef::Server(store) => store.certificate_chain_for_server_name(server_name, callback),
+                StoreRef::Client(Some(store)) if named => store.certificate_chain_for_roots(roots, callback),
+                StoreRef::Client(Some(store)) => store.default_certificate_chain(callback),
+                StoreRef::Client(None) => {
+                    // No store: answer for it.
+                    let _ = callback.answer(None);
+                }
+            }
+            state = self.lock();
+        }
+        let Some(request) = &state.request else { return StoreAnswer::NoChain };
+        match request.take() {
+            None => StoreAnswer::Pending,
+            Some(answer) => {
+                state.request = None;
+                answer.map_or(StoreAnswer::NoChain, StoreAnswer::Chain)
+            }
+        }
+    }
+
+    /// Whether the store was asked and has not answered.
+    pub fn is_pending(&self) -> bool {
+        self.lock().request.as_ref().is_some_and(|r| !r.is_answered())
+    }
+}
+
+impl fmt::Debug for StoreQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreQuery").field("pending", &self.is_pending()).finish_non_exhaustive()
+    }
+}
+
 /// The alert a server sends when its store answered `None`:
 /// `unrecognized_name` when the client asked for a name (RFC 6066 section 3),
 /// `handshake_failure` when it did not.

@@ -64,24 +64,6 @@ fn reasons(e: &openssl::ssl::Error) -> Vec<c_int> {
         .unwrap_or_default()
 }
 
-/// What an alert we sent says about the peer's fault.
-fn kind_from_alert(alert: A) -> BadData {
-    match alert {
-        A::BAD_RECORD_MAC => BadData::Decrypt,
-        A::DECODE_ERROR => BadData::Decode,
-        A::UNEXPECTED_MESSAGE => BadData::UnexpectedMessage,
-        A::RECORD_OVERFLOW => BadData::RecordOverflow,
-        A::ILLEGAL_PARAMETER => BadData::IllegalParameter,
-        A::PROTOCOL_VERSION => BadData::UnsupportedVersion,
-        A::HANDSHAKE_FAILURE | A::INSUFFICIENT_SECURITY => BadData::NoCommonParameters,
-        A::MISSING_EXTENSION => BadData::MissingExtension,
-        A::NO_APPLICATION_PROTOCOL => BadData::NoApplicationProtocol,
-        A::DECRYPT_ERROR => BadData::HandshakeSignature,
-        A::CERTIFICATE_REQUIRED => BadData::MissingCertificate,
-        _ => BadData::Other,
-    }
-}
-
 /// `SSL_R_CERTIFICATE_VERIFY_FAILED`.
 const CERTIFICATE_VERIFY_FAILED: c_int = 134;
 /// `SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE`.
@@ -119,7 +101,7 @@ pub(crate) fn translate(e: &openssl::ssl::Error, ssl: &SslRef, shared: &Shared) 
         return Error::BadTlsData { kind: BadData::MissingCertificate, alert_sent };
     }
     match alert_sent {
-        Some(alert) => Error::BadTlsData { kind: kind_from_alert(alert), alert_sent },
+        Some(alert) => Error::BadTlsData { kind: BadData::from_alert(alert), alert_sent },
         None => engine_error(e),
     }
 }

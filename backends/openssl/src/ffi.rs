@@ -11,7 +11,8 @@ use openssl::x509::{X509NameRef, X509Ref};
 use openssl_sys::{SSL, SSL_CTX, X509_STORE_CTX};
 use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, VerifyContext};
 
-use crate::shared::{index, Decision, Shared};
+use crate::shared::{index, Shared};
+use wiretls_core::StoreAnswer;
 
 const SSL_CB_READ: c_int = 0x04;
 const SSL_CB_WRITE: c_int = 0x08;
@@ -77,11 +78,16 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
             Vec::new()
         }
     };
-    match shared.decide(server_name.as_deref(), roots) {
-        Decision::Wait => -1,
-        Decision::Nothing if shared.side == wiretls_core::Side::Server => -1,
-        Decision::Nothing => 1,
-        Decision::Use(chain) => match shared.chains.load(&chain).and_then(|loaded| {
+    match shared.query.poll(server_name.as_deref(), &roots) {
+        StoreAnswer::Pending => -1,
+        StoreAnswer::NoChain if shared.side == wiretls_core::Side::Server => {
+            // The session fails the handshake with the alert wiretls sends
+            // for this: stop OpenSSL here, before it says anything.
+            shared.lock().no_certificate = true;
+            -1
+        }
+        StoreAnswer::NoChain => 1,
+        StoreAnswer::Chain(chain) => match shared.chains.load(&chain).and_then(|loaded| {
             ssl.set_certificate(&loaded.leaf).map_err(|e| crate::errors::engine_error(&e))?;
             ssl.set_private_key(&loaded.key).map_err(|e| crate::errors::engine_error(&e))?;
             for cert in &loaded.intermediates {

@@ -33,7 +33,6 @@ mod convert;
 mod errors;
 #[allow(unsafe_code)]
 mod ffi;
-mod io;
 mod session;
 mod shared;
 

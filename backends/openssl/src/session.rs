@@ -3,15 +3,15 @@
 use std::sync::{Arc, Mutex};
 
 use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
+use wiretls_core::memio::MemIo;
 use wiretls_core::{
     Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
-    Session, SessionContext, SessionStatus, Side,
+    Session, SessionContext, SessionStatus, Side, StoreQuery, StoreRef,
 };
 
 use crate::context::{self, ClientContext, ServerContext, SessionCache};
 use crate::errors::{engine_error, translate, ENGINE};
-use crate::io::MemIo;
-use crate::shared::{index, Shared, Store};
+use crate::shared::{index, Shared};
 
 /// `SSL_ERROR_WANT_X509_LOOKUP`: the certificate callback suspended the handshake.
 fn want_x509_lookup() -> ErrorCode {
@@ -51,8 +51,7 @@ impl OpensslSession {
         let name = tls.server_hostname();
         let shared = Arc::new(Shared {
             side: Side::Client,
-            store: Store::Client(tls.client_certificate_store().cloned()),
-            waker: context.waker,
+            query: StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
             hook: context.verify,
             chains: prepared.chains.clone(),
             server_name: Mutex::new(Some(name.to_owned())),
@@ -83,8 +82,7 @@ impl OpensslSession {
         let ServerContext { ctx, chains } = &*prepared;
         let shared = Arc::new(Shared {
             side: Side::Server,
-            store: Store::Server(tls.certificates().clone()),
-            waker: context.waker,
+            query: StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
             hook: context.verify,
             chains: chains.clone(),
             server_name: Mutex::new(None),
@@ -238,7 +236,7 @@ impl Session for OpensslSession {
     fn status(&self) -> SessionStatus {
         SessionStatus {
             handshaking: !self.handshake_done,
-            waiting_for_store: !self.handshake_done && self.shared.waiting(),
+            waiting_for_store: !self.handshake_done && self.shared.query.is_pending(),
             peer_closed: self.peer_closed,
         }
     }
