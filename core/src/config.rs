@@ -132,6 +132,17 @@ macro_rules! common_accessors {
             &self.common.versions
         }
 
+        /// The enabled versions that have at least one configured suite:
+        /// what is offered, oldest first.
+        pub fn offered_versions(&self) -> Vec<ProtocolVersion> {
+            self.common
+                .versions
+                .iter()
+                .copied()
+                .filter(|v| self.common.cipher_suites.iter().any(|s| s.version() == *v))
+                .collect()
+        }
+
         /// The configured groups, or `None` for the engine's default.
         pub fn groups(&self) -> Option<&[NamedGroup]> {
             self.common.groups.as_deref()

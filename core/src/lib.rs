@@ -27,6 +27,8 @@
 #![warn(missing_docs)]
 
 pub mod alert;
+pub mod alpn;
+pub mod cache;
 pub mod cert;
 pub mod chain;
 pub mod config;

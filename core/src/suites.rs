@@ -236,6 +236,22 @@ impl NamedGroup {
     /// `X25519MLKEM768` (0x11ec): hybrid post-quantum key agreement.
     pub const X25519MLKEM768: Self = Self(0x11ec);
 
+    /// The name OpenSSL and BoringSSL use in their group lists.
+    pub const fn openssl_name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            23 => "P-256",
+            24 => "P-384",
+            25 => "P-521",
+            29 => "X25519",
+            30 => "X448",
+            256 => "ffdhe2048",
+            257 => "ffdhe3072",
+            258 => "ffdhe4096",
+            0x11ec => "X25519MLKEM768",
+            _ => return None,
+        })
+    }
+
     /// The IANA name, when wiretls knows it.
     pub const fn name(self) -> Option<&'static str> {
         Some(match self.0 {

@@ -1,8 +1,7 @@
 //! The OpenSSL contexts a configuration prepares once: one `SSL_CTX` per
 //! `ClientTls` / `ServerTls`, shared by its connections.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
@@ -32,45 +31,22 @@ pub(crate) struct ServerContext {
     pub(crate) chains: Arc<ChainCache>,
 }
 
-/// Client sessions by server name (the latest per name), forgotten after a
-/// fatal alert.
-#[derive(Default)]
-pub(crate) struct SessionCache(Mutex<HashMap<String, SslSession>>);
-
-impl SessionCache {
-    pub(crate) fn get(&self, name: &str) -> Option<SslSession> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(name).cloned()
-    }
-
-    fn put(&self, name: String, session: SslSession) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name, session);
-    }
-
-    pub(crate) fn forget(&self, name: &str) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(name);
-    }
-}
+/// Client sessions by server name.
+pub(crate) type SessionCache = wiretls_core::cache::SessionCache<SslSession>;
 
 /// The OpenSSL name of a group.
 fn group_name(group: NamedGroup) -> Result<&'static str, Error> {
-    Ok(match group {
-        NamedGroup::X25519 => "X25519",
-        NamedGroup::X448 => "X448",
-        NamedGroup::SECP256R1 => "P-256",
-        NamedGroup::SECP384R1 => "P-384",
-        NamedGroup::SECP521R1 => "P-521",
-        NamedGroup::FFDHE2048 => "ffdhe2048",
-        NamedGroup::FFDHE3072 => "ffdhe3072",
-        NamedGroup::FFDHE4096 => "ffdhe4096",
-        other => return Err(Error::Unsupported { engine: ENGINE, feature: Feature::Group(other) }),
-    })
+    match group.openssl_name() {
+        Some(name) if crate::caps::CAPABILITIES.groups.contains(&group) => Ok(name),
+        _ => Err(Error::Unsupported { engine: ENGINE, feature: Feature::Group(group) }),
+    }
 }
 
 /// Versions, suites and groups, common to both sides.
 fn protocol(
     builder: &mut SslContextBuilder,
     suites: &[CipherSuite],
-    versions: &[ProtocolVersion],
+    enabled: &[ProtocolVersion],
     groups: Option<&[NamedGroup]>,
 ) -> Result<(), Error> {
     let names = |v: ProtocolVersion| -> Vec<&'static str> {
@@ -78,15 +54,6 @@ fn protocol(
     };
     let tls12 = names(ProtocolVersion::Tls12);
     let tls13 = names(ProtocolVersion::Tls13);
-    // A version without suites is not offered.
-    let enabled: Vec<ProtocolVersion> = versions
-        .iter()
-        .copied()
-        .filter(|v| !match v {
-            ProtocolVersion::Tls12 => tls12.is_empty(),
-            ProtocolVersion::Tls13 => tls13.is_empty(),
-        })
-        .collect();
     let ssl_version = |v: ProtocolVersion| match v {
         ProtocolVersion::Tls12 => SslVersion::TLS1_2,
         ProtocolVersion::Tls13 => SslVersion::TLS1_3,
@@ -109,25 +76,16 @@ fn protocol(
     Ok(())
 }
 
-/// ALPN protocols in wire format.
-fn alpn_wire(protocols: &[Vec<u8>]) -> Vec<u8> {
-    let mut wire = Vec::new();
-    for p in protocols {
-        // Invariant: ClientTls/ServerTls refuse empty and over-long names.
-        wire.push(u8::try_from(p.len()).unwrap_or(u8::MAX));
-        wire.extend_from_slice(p);
-    }
-    wire
-}
-
 pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
     let mut builder = SslContextBuilder::new(SslMethod::tls_client()).map_err(|e| engine_error(&e))?;
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
-    protocol(&mut builder, &suites, tls.versions(), tls.groups())?;
+    protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
     builder.set_cert_store(store(&tls.trust_root()?)?);
     builder.set_verify(SslVerifyMode::PEER);
     if !tls.alpn_protocols().is_empty() {
-        builder.set_alpn_protos(&alpn_wire(tls.alpn_protocols())).map_err(|e| engine_error(&e))?;
+        builder
+            .set_alpn_protos(&wiretls_core::alpn::to_wire(tls.alpn_protocols()))
+            .map_err(|e| engine_error(&e))?;
     }
     let sessions = tls.resumption().then(|| Arc::new(SessionCache::default()));
     match &sessions {
@@ -151,7 +109,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
     let mut builder = SslContextBuilder::new(SslMethod::tls_server()).map_err(|e| engine_error(&e))?;
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
-    protocol(&mut builder, &suites, tls.versions(), tls.groups())?;
+    protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
     if let Some(params) = tls.dh_params() {
         let dh = Dh::params_from_der(params.der()).map_err(|e| engine_error(&e))?;
         builder.set_tmp_dh(&dh).map_err(|e| engine_error(&e))?;
@@ -184,26 +142,9 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
     if !tls.alpn_protocols().is_empty() {
         let ours = tls.alpn_protocols().to_vec();
         builder.set_alpn_select_callback(move |_ssl, client| {
-            // The server's preference: our first protocol the client offers.
-            ours.iter()
-                .find_map(|p| alpn_entries(client).find(|c| c == &p.as_slice()))
-                .ok_or(AlpnError::ALERT_FATAL)
+            wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
         });
     }
     ffi::install_callbacks(&mut builder, true);
     Ok(ServerContext { ctx: builder.build(), chains: Arc::default() })
-}
-
-/// The entries of an ALPN list in wire format.
-fn alpn_entries(mut wire: &[u8]) -> impl Iterator<Item = &[u8]> {
-    std::iter::from_fn(move || {
-        let (&len, rest) = wire.split_first()?;
-        let len = usize::from(len);
-        if rest.len() < len {
-            return None;
-        }
-        let (entry, rest) = rest.split_at(len);
-        wire = rest;
-        Some(entry)
-    })
 }

@@ -1,7 +1,5 @@
 //! wiretls certificates as OpenSSL objects, loaded once per chain.
 
-use std::sync::{Arc, Mutex};
-
 use openssl::pkey::{PKey, Private};
 use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::X509;
@@ -54,33 +52,19 @@ pub(crate) fn private_key(der: &[u8]) -> Result<PKey<Private>, Error> {
 }
 
 /// Loaded chains, one per chain seen, so a key is parsed once.
-#[derive(Default)]
-pub(crate) struct ChainCache {
-    chains: Mutex<Vec<(CertificateChain, Arc<Loaded>)>>,
-}
+pub(crate) type ChainCache = wiretls_core::cache::ChainCache<Loaded>;
 
-const CACHE_LIMIT: usize = 64;
-
-impl ChainCache {
-    pub(crate) fn load(&self, chain: &CertificateChain) -> Result<Arc<Loaded>, Error> {
-        let mut chains = self.chains.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, loaded)) = chains.iter().find(|(c, _)| c == chain) {
-            return Ok(loaded.clone());
-        }
-        let certs = chain.certificates();
-        let loaded = Arc::new(Loaded {
-            leaf: x509(chain.leaf())?,
-            intermediates: certs[1..].iter().map(x509).collect::<Result<_, _>>()?,
-            key: private_key(chain.private_key().secret_der())?,
-        });
-        let matches = loaded.leaf.public_key().map(|public| public.public_eq(&loaded.key)).unwrap_or(false);
-        if !matches {
-            return Err(Error::KeyMismatch { subject: chain.leaf().subject_text().to_owned() });
-        }
-        if chains.len() >= CACHE_LIMIT {
-            chains.clear();
-        }
-        chains.push((chain.clone(), loaded.clone()));
-        Ok(loaded)
+/// Load a chain for OpenSSL, checking that the key belongs to the leaf.
+pub(crate) fn load(chain: &CertificateChain) -> Result<Loaded, Error> {
+    let certs = chain.certificates();
+    let loaded = Loaded {
+        leaf: x509(chain.leaf())?,
+        intermediates: certs[1..].iter().map(x509).collect::<Result<_, _>>()?,
+        key: private_key(chain.private_key().secret_der())?,
+    };
+    let matches = loaded.leaf.public_key().map(|public| public.public_eq(&loaded.key)).unwrap_or(false);
+    if !matches {
+        return Err(Error::KeyMismatch { subject: chain.leaf().subject_text().to_owned() });
     }
+    Ok(loaded)
 }

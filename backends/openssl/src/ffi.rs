@@ -87,20 +87,22 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
             -1
         }
         StoreAnswer::NoChain => 1,
-        StoreAnswer::Chain(chain) => match shared.chains.load(&chain).and_then(|loaded| {
-            ssl.set_certificate(&loaded.leaf).map_err(|e| crate::errors::engine_error(&e))?;
-            ssl.set_private_key(&loaded.key).map_err(|e| crate::errors::engine_error(&e))?;
-            for cert in &loaded.intermediates {
-                ssl.add_chain_cert(cert.clone()).map_err(|e| crate::errors::engine_error(&e))?;
+        StoreAnswer::Chain(chain) => {
+            match shared.chains.get_or_try_insert(&chain, crate::convert::load).and_then(|loaded| {
+                ssl.set_certificate(&loaded.leaf).map_err(|e| crate::errors::engine_error(&e))?;
+                ssl.set_private_key(&loaded.key).map_err(|e| crate::errors::engine_error(&e))?;
+                for cert in &loaded.intermediates {
+                    ssl.add_chain_cert(cert.clone()).map_err(|e| crate::errors::engine_error(&e))?;
+                }
+                Ok(())
+            }) {
+                Ok(()) => 1,
+                Err(e) => {
+                    shared.lock().failure = Some(e);
+                    -1
+                }
             }
-            Ok(())
-        }) {
-            Ok(()) => 1,
-            Err(e) => {
-                shared.lock().failure = Some(e);
-                -1
-            }
-        },
+        }
     }
 }
 

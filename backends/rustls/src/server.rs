@@ -11,6 +11,7 @@ use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
+use wiretls_core::cache::ChainCache;
 use wiretls_core::store::no_certificate_alert;
 use wiretls_core::Engine as _;
 use wiretls_core::{
@@ -34,11 +35,9 @@ struct PreparedServer {
     alpn: Vec<Vec<u8>>,
     keys: KeyCache,
     engine: &'static str,
-    /// Configs for chains already seen, for connections without a verify hook.
-    configs: Mutex<Vec<(CertificateChain, Arc<ServerConfig>)>>,
+    /// One config per chain the store returned.
+    configs: ChainCache<ServerConfig>,
 }
-
-const CONFIG_CACHE_LIMIT: usize = 64;
 
 fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Error> {
     if tls.dh_params().is_some() {
@@ -73,7 +72,7 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
         alpn: tls.alpn_protocols().to_vec(),
         keys: KeyCache::default(),
         engine: engine.name(),
-        configs: Mutex::default(),
+        configs: ChainCache::default(),
     };
     // Fail now, not at the first client, when the versions and suites clash.
     prepared.build(None, prepared.client_verifier.clone())?;
@@ -85,7 +84,7 @@ impl PreparedServer {
         &self,
         key: Option<Arc<CertifiedKey>>,
         verifier: Arc<dyn ClientCertVerifier>,
-    ) -> Result<Arc<ServerConfig>, Error> {
+    ) -> Result<ServerConfig, Error> {
         let mut config = ServerConfig::builder_with_provider(self.provider.clone())
             .with_protocol_versions(&self.versions)
             .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
@@ -95,22 +94,15 @@ impl PreparedServer {
         config.alpn_protocols = self.alpn.clone();
         // The configured suite order is the server's preference, as on every engine.
         config.ignore_client_order = true;
-        Ok(Arc::new(config))
+        Ok(config)
     }
 
     /// The config for `chain` (one per chain, shared by its connections).
     fn config(&self, chain: &CertificateChain) -> Result<Arc<ServerConfig>, Error> {
-        let mut configs = self.configs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, config)) = configs.iter().find(|(c, _)| c == chain) {
-            return Ok(config.clone());
-        }
-        let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
-        let config = self.build(Some(key), self.client_verifier.clone())?;
-        if configs.len() >= CONFIG_CACHE_LIMIT {
-            configs.clear();
-        }
-        configs.push((chain.clone(), config.clone()));
-        Ok(config)
+        self.configs.get_or_try_insert(chain, |chain| {
+            let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
+            self.build(Some(key), self.client_verifier.clone())
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! and server session storage that forget sessions after a fatal alert, and
 //! loaded keys.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rustls::client::{
     ClientSessionMemoryCache, ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue,
@@ -116,12 +116,7 @@ impl rustls::server::StoresServerSessions for ForgettingServerStore {
 
 /// Loaded signing keys, one per chain seen, so a chain's key is parsed once.
 #[derive(Debug, Default)]
-pub(crate) struct KeyCache {
-    keys: Mutex<Vec<(CertificateChain, Arc<CertifiedKey>)>>,
-}
-
-/// How many chains a cache keeps before it starts over.
-const KEY_CACHE_LIMIT: usize = 64;
+pub(crate) struct KeyCache(wiretls_core::cache::ChainCache<CertifiedKey>);
 
 impl KeyCache {
     /// The rustls key for `chain`.
@@ -131,16 +126,7 @@ impl KeyCache {
         provider: &CryptoProvider,
         engine: &'static str,
     ) -> Result<Arc<CertifiedKey>, Error> {
-        let mut keys = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, key)) = keys.iter().find(|(c, _)| c == chain) {
-            return Ok(key.clone());
-        }
-        let key = Arc::new(load(chain, provider, engine)?);
-        if keys.len() >= KEY_CACHE_LIMIT {
-            keys.clear();
-        }
-        keys.push((chain.clone(), key.clone()));
-        Ok(key)
+        self.0.get_or_try_insert(chain, |chain| load(chain, provider, engine))
     }
 }
 
