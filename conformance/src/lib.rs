@@ -63,7 +63,8 @@ macro_rules! for_each_scenario {
     ($callback:path; $($args:tt)*) => {
         $callback! { ($($args)*)
             handshake: [every_suite_and_key_type, every_common_group, first_flight_before_start_returns,
-                        unsupported_suites_are_refused, no_common_suite, version_mismatch, alpn, dh_params],
+                        unsupported_suites_are_refused, tls13_suite_selection, no_common_suite, version_mismatch,
+                        alpn, dh_params],
             data: [sizes_both_ways, before_handshake_is_buffered, many_small_writes, info_is_symmetric],
             trust: [unknown_issuer, wrong_host_name, expired, wrong_purpose, default_trust_root_is_real,
                     ip_address_name],

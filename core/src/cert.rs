@@ -65,6 +65,16 @@ impl PrivateKey {
     pub fn secret_der(&self) -> &[u8] {
         self.0.secret_der()
     }
+
+    /// The key as PKCS#8 v1 DER, when it is a PKCS#8 v2 key (RFC 5958, with
+    /// the public key attached, as rcgen and *ring* write Ed25519 keys):
+    /// OpenSSL 3.0 and BoringSSL read only v1. `None` for any other key.
+    pub fn pkcs8_v1_der(&self) -> Option<Vec<u8>> {
+        use pkcs8::der::Encode;
+        let mut info = pkcs8::PrivateKeyInfo::try_from(self.secret_der()).ok()?;
+        info.public_key.take()?;
+        info.to_der().ok()
+    }
 }
 
 impl From<PrivateKeyDer<'static>> for PrivateKey {

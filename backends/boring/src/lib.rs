@@ -1,1 +1,70 @@
+//! # wiretls-boring
+//!
+//! The wiretls engine over BoringSSL (the `boring` crate, which builds its
+//! own BoringSSL), driven through in-memory buffers.
+//!
+//! How the seed maps onto BoringSSL, using its own hooks:
+//! - a server's `ServerCertificates` is asked from the select-certificate
+//!   callback (`SSL_CTX_set_select_certificate_cb`), which may ask to be
+//!   retried (`ssl_select_cert_retry`): the store may answer later;
+//! - a client's `ClientCertificateStore` is asked from the certificate
+//!   callback (`SSL_CTX_set_cert_cb`), with the CA names of
+//!   `SSL_get0_server_requested_CAs`; returning -1 suspends the handshake;
+//! - the verify callback runs in the certificate-verify callback, right
+//!   after `X509_verify_cert` succeeded, with the verified chain;
+//! - `send_alert` sends fatal alerts (`SSL_send_fatal_alert`);
+//! - BoringSSL has no DHE suites (no `dh_params`) and does not let the TLS
+//!   1.3 suites be chosen: both are declared and answered with
+//!   `Unsupported`.
+//!
+//! BoringSSL and OpenSSL export the same symbols and cannot be linked into
+//! one binary: no package may depend on this crate and on `wiretls-openssl`
+//! (or native-tls). The `unsafe` code is confined to `ffi.rs`.
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_code)]
 
+mod caps;
+mod check;
+mod context;
+mod convert;
+mod errors;
+#[allow(unsafe_code)]
+mod ffi;
+mod session;
+mod shared;
+
+use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, Session, SessionContext};
+
+/// The BoringSSL engine (engine name `boring`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BoringEngine;
+
+impl BoringEngine {
+    /// The engine.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+impl Engine for BoringEngine {
+    fn name(&self) -> &'static str {
+        caps::CAPABILITIES.engine
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &caps::CAPABILITIES
+    }
+
+    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
+        Ok(Box::new(session::BoringSession::client(config, context)?))
+    }
+
+    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
+        Ok(Box::new(session::BoringSession::server(config, context)?))
+    }
+
+    fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
+        check::check_chain(check)
+    }
+}

@@ -29,26 +29,12 @@ pub(crate) fn store(trust: &TrustStore) -> Result<X509Store, Error> {
     Ok(builder.build())
 }
 
-/// A private key. OpenSSL 3.0 cannot read a PKCS#8 v2 key (RFC 5958, with
-/// the public key attached, as rcgen and ring write Ed25519 keys): such a
-/// key is re-encoded as v1 first.
-pub(crate) fn private_key(der: &[u8]) -> Result<PKey<Private>, Error> {
-    let malformed = |detail: String| Error::Malformed { what: Malformed::PrivateKey, detail };
-    match PKey::private_key_from_der(der) {
-        Ok(key) => Ok(key),
-        Err(first) => {
-            use pkcs8::der::Encode;
-            let Ok(mut info) = pkcs8::PrivateKeyInfo::try_from(der) else {
-                return Err(malformed(first.to_string()));
-            };
-            if info.public_key.is_none() {
-                return Err(malformed(first.to_string()));
-            }
-            info.public_key = None;
-            let v1 = info.to_der().map_err(|e| malformed(e.to_string()))?;
-            PKey::private_key_from_der(&v1).map_err(|e| malformed(e.to_string()))
-        }
-    }
+/// A private key. OpenSSL 3.0 cannot read PKCS#8 v2 keys: those are
+/// re-encoded as v1 first.
+pub(crate) fn private_key(key: &wiretls_core::PrivateKey) -> Result<PKey<Private>, Error> {
+    let der = key.pkcs8_v1_der();
+    PKey::private_key_from_der(der.as_deref().unwrap_or(key.secret_der()))
+        .map_err(|e| Error::Malformed { what: Malformed::PrivateKey, detail: e.to_string() })
 }
 
 /// Loaded chains, one per chain seen, so a key is parsed once.
@@ -60,7 +46,7 @@ pub(crate) fn load(chain: &CertificateChain) -> Result<Loaded, Error> {
     let loaded = Loaded {
         leaf: x509(chain.leaf())?,
         intermediates: certs[1..].iter().map(x509).collect::<Result<_, _>>()?,
-        key: private_key(chain.private_key().secret_der())?,
+        key: private_key(chain.private_key())?,
     };
     let matches = loaded.leaf.public_key().map(|public| public.public_eq(&loaded.key)).unwrap_or(false);
     if !matches {

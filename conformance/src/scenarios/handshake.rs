@@ -9,21 +9,30 @@ use crate::pair::Pair;
 use crate::table::{both_offer, TABLE};
 
 /// Each row of the table both engines offer negotiates exactly that suite,
-/// version and chain.
+/// version and chain. An engine that cannot choose its TLS 1.3 suites
+/// offers all of them; the other side's choice decides. Where neither can
+/// choose, the row is checked as "some TLS 1.3 suite" with that key type.
 pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
     let mut ran = 0;
     for row in TABLE {
         if !both_offer(client.capabilities(), server.capabilities(), row) {
             continue;
         }
+        let pin = |engine: &dyn Engine| {
+            row.version() == ProtocolVersion::Tls12 || engine.capabilities().tls13_suite_selection
+        };
+        let only = [row.suite];
+        let all13: Vec<CipherSuite> =
+            CipherSuite::ALL.iter().copied().filter(|s| s.version() == ProtocolVersion::Tls13).collect();
+        let suites = |engine: &dyn Engine| if pin(engine) { only.to_vec() } else { all13.clone() };
         let c = fixtures::client()
             .with_versions(&[row.version()])
             .expect("versions")
-            .with_cipher_suites(&[row.suite]);
+            .with_cipher_suites(&suites(client));
         let mut s = fixtures::server(row.key)
             .with_versions(&[row.version()])
             .expect("versions")
-            .with_cipher_suites(&[row.suite]);
+            .with_cipher_suites(&suites(server));
         if row.suite.info().key_exchange == KeyExchange::Dhe {
             s = s.with_dh_params(
                 wiretls_core::DhParams::from_pem(fixtures::pem("ffdhe2048.pem")).expect("dh params"),
@@ -33,7 +42,11 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
         pair.handshake();
         for info in [pair.client.info(), pair.server.info()] {
             assert_eq!(info.version, Some(row.version()), "{row:?}: version");
-            assert_eq!(info.cipher_suite, Some(row.suite), "{row:?}: suite");
+            if pin(client) || pin(server) {
+                assert_eq!(info.cipher_suite, Some(row.suite), "{row:?}: suite");
+            } else {
+                assert!(info.cipher_suite.is_some_and(|s| s.version() == row.version()), "{row:?}: suite");
+            }
             assert!(info.handshake_complete);
         }
         let sent = fixtures::server_chain(row.key);
@@ -43,6 +56,31 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
         ran += 1;
     }
     assert!(ran >= 4, "only {ran} combinations in common");
+}
+
+/// Restricting the TLS 1.3 suites works where declared, and is a typed
+/// `Unsupported(Tls13SuiteSelection)` where not.
+pub fn tls13_suite_selection(client: &dyn Engine, server: &dyn Engine) {
+    let suite = CipherSuite::TLS13_CHACHA20_POLY1305_SHA256;
+    let c = fixtures::client().with_cipher_suites(&[suite]);
+    let s = fixtures::p256_server().with_cipher_suites(&[suite]);
+    let out = wiretls_core::Outbox::new();
+    for (engine, started) in
+        [(client, c.start(client, out.wire()).map(drop)), (server, s.start(server, out.wire()).map(drop))]
+    {
+        match (engine.capabilities().tls13_suite_selection, started) {
+            (true, Ok(())) => {}
+            (false, Err(Error::Unsupported { engine: name, feature: Feature::Tls13SuiteSelection })) => {
+                assert_eq!(name, engine.name());
+            }
+            (declared, other) => panic!("{}: declared {declared}, got {other:?}", engine.name()),
+        }
+    }
+    if client.capabilities().tls13_suite_selection && server.capabilities().tls13_suite_selection {
+        let mut pair = Pair::new(client, &c, server, &s);
+        pair.handshake();
+        assert_eq!(pair.client.info().cipher_suite, Some(suite));
+    }
 }
 
 /// Every group both engines offer can be the only one, and is reported by both.
@@ -100,22 +138,40 @@ pub fn unsupported_suites_are_refused(client: &dyn Engine, server: &dyn Engine) 
     }
 }
 
-/// No suite in common: the server refuses with `handshake_failure`.
+/// No suite in common: the server refuses with `handshake_failure` (TLS 1.2
+/// suites, and TLS 1.3 suites where both engines can choose them).
 pub fn no_common_suite(client: &dyn Engine, server: &dyn Engine) {
-    let c = fixtures::client().with_cipher_suites(&[CipherSuite::TLS13_AES_128_GCM_SHA256]);
-    let s = fixtures::p256_server().with_cipher_suites(&[CipherSuite::TLS13_AES_256_GCM_SHA384]);
-    let mut pair = Pair::new(client, &c, server, &s);
-    pair.run();
-    assert!(
-        matches!(
-            pair.server_log.error(),
-            Some(Error::BadTlsData { kind: wiretls_core::BadData::NoCommonParameters, .. })
-        ),
-        "server: {:?}",
-        pair.server_log.errors
-    );
-    assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::HANDSHAKE_FAILURE);
-    assert!(pair.client.is_handshaking() && pair.server.is_handshaking());
+    let mut cases = vec![(
+        ProtocolVersion::Tls12,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    )];
+    if client.capabilities().tls13_suite_selection && server.capabilities().tls13_suite_selection {
+        cases.push((
+            ProtocolVersion::Tls13,
+            CipherSuite::TLS13_AES_128_GCM_SHA256,
+            CipherSuite::TLS13_AES_256_GCM_SHA384,
+        ));
+    }
+    for (version, ours, theirs) in cases {
+        let c = fixtures::client().with_versions(&[version]).expect("versions").with_cipher_suites(&[ours]);
+        let s = fixtures::p256_server()
+            .with_versions(&[version])
+            .expect("versions")
+            .with_cipher_suites(&[theirs]);
+        let mut pair = Pair::new(client, &c, server, &s);
+        pair.run();
+        assert!(
+            matches!(
+                pair.server_log.error(),
+                Some(Error::BadTlsData { kind: wiretls_core::BadData::NoCommonParameters, .. })
+            ),
+            "{version}: server: {:?}",
+            pair.server_log.errors
+        );
+        assert_alert(pair.client_log.error(), wiretls_core::AlertDescription::HANDSHAKE_FAILURE);
+        assert!(pair.client.is_handshaking() && pair.server.is_handshaking());
+    }
 }
 
 /// A TLS 1.2-only client and a TLS 1.3-only server do not meet: `protocol_version`.

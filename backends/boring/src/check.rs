@@ -1,0 +1,48 @@
+//! Checking a chain outside a handshake, with BoringSSL's verifier.
+
+use boring::stack::Stack;
+use boring::x509::store::X509StoreBuilder;
+use boring::x509::verify::X509CheckFlags;
+use boring::x509::X509StoreContext;
+use wiretls_core::{ChainCheck, Error, PeerName, Side};
+
+use crate::convert::x509;
+use crate::errors::{engine_error, problem};
+
+#[doc(alias = "X509_verify_cert")]
+pub(crate) fn check_chain(check: &ChainCheck<'_>) -> Result<(), Error> {
+    let Some((leaf, rest)) = check.chain.split_first() else {
+        return Err(Error::NoLeafCertificate);
+    };
+    let mut builder = X509StoreBuilder::new().map_err(|e| engine_error(&e))?;
+    for cert in check.trust.certificates() {
+        builder.add_cert(x509(cert)?).map_err(|e| engine_error(&e))?;
+    }
+    let param = builder.verify_param_mut();
+    match check.peer_name {
+        Some(PeerName::Dns(name)) => param.set_host(name).map_err(|e| engine_error(&e))?,
+        Some(PeerName::Ip(ip)) => param.set_ip(ip).map_err(|e| engine_error(&e))?,
+        None => {}
+    }
+    param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS | X509CheckFlags::NEVER_CHECK_SUBJECT);
+    if let Some(at) = check.at {
+        let secs = at.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        param.set_time(libc::time_t::try_from(secs).unwrap_or(libc::time_t::MAX));
+    }
+    if !crate::ffi::set_purpose(param, check.presented_by == Side::Server) {
+        return Err(engine_error(&"X509_VERIFY_PARAM_set_purpose failed"));
+    }
+    let store = builder.build();
+    let mut untrusted = Stack::new().map_err(|e| engine_error(&e))?;
+    for cert in rest {
+        untrusted.push(x509(cert)?).map_err(|e| engine_error(&e))?;
+    }
+    let leaf = x509(leaf)?;
+    let mut context = X509StoreContext::new().map_err(|e| engine_error(&e))?;
+    let outcome = context
+        .init(&store, &leaf, &untrusted, |ctx| {
+            Ok(ctx.verify_cert()?.then_some(()).ok_or(ctx.verify_result().err().map_or(0, |e| e.as_raw())))
+        })
+        .map_err(|e| engine_error(&e))?;
+    outcome.map_err(|code| Error::PeerCertificate { problem: problem(code), alert_sent: None })
+}

@@ -1,0 +1,204 @@
+//! The BoringSSL calls the safe `boring` crate does not bind (or binds
+//! behind `unsafe`), and the callbacks that go with them. Every `unsafe`
+//! block of the engine is here.
+
+use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+
+use boring::ssl::{SslContextBuilder, SslRef};
+use boring::x509::X509StoreContextRef;
+use boring_sys::{SSL, SSL_CTX};
+use foreign_types::ForeignTypeRef;
+use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, StoreAnswer};
+
+use crate::shared::{index, Shared};
+
+const SSL_CB_READ: c_int = 0x04;
+const SSL_CB_WRITE: c_int = 0x08;
+const SSL_CB_ALERT: c_int = 0x4000;
+
+/// Install the client-certificate and info callbacks on a context.
+#[doc(alias = "SSL_CTX_set_cert_cb")]
+#[doc(alias = "SSL_CTX_set_info_callback")]
+pub(crate) fn install_callbacks(builder: &mut SslContextBuilder, client_certificates: bool) {
+    let ctx: *mut SSL_CTX = builder.as_ptr();
+    // SAFETY: `ctx` is the live SSL_CTX owned by `builder`; the callbacks are
+    // `extern "C"` functions with the signatures BoringSSL expects, and take
+    // no argument pointer (they find their state through the SSL's ex_data).
+    unsafe {
+        if client_certificates {
+            boring_sys::SSL_CTX_set_cert_cb(ctx, Some(client_cert_cb), std::ptr::null_mut());
+        }
+        boring_sys::SSL_CTX_set_info_callback(ctx, Some(info_cb));
+    }
+}
+
+/// The connection state of `ssl`, if it is one of ours.
+pub(crate) fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
+    ssl.ex_data(index().ok()?).cloned()
+}
+
+/// Put a chain the store chose on the connection.
+pub(crate) fn use_chain(ssl: &mut SslRef, shared: &Shared, chain: &wiretls_core::CertificateChain) -> bool {
+    let applied = shared.chains.get_or_try_insert(chain, crate::convert::load).and_then(|loaded| {
+        let fail = |e: boring::error::ErrorStack| crate::errors::engine_error(&e);
+        ssl.set_certificate(&loaded.leaf).map_err(fail)?;
+        ssl.set_private_key(&loaded.key).map_err(fail)?;
+        for cert in &loaded.intermediates {
+            ssl.add_chain_cert(cert).map_err(fail)?;
+        }
+        Ok(())
+    });
+    match applied {
+        Ok(()) => true,
+        Err(e) => {
+            shared.lock().failure = Some(e);
+            false
+        }
+    }
+}
+
+/// `SSL_CTX_set_cert_cb` on a client: ask the store with the server's CA
+/// names; suspend (-1) until it answered.
+unsafe extern "C" fn client_cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
+    // SAFETY: BoringSSL calls this with the SSL whose handshake is running;
+    // it stays valid and is not used elsewhere for the duration of the call.
+    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+    let Some(shared) = shared_of(ssl) else { return 1 };
+    let roots = requested_cas(ssl);
+    match shared.query.poll(None, &roots) {
+        StoreAnswer::Pending => -1,
+        StoreAnswer::NoChain => 1,
+        StoreAnswer::Chain(chain) => {
+            if use_chain(ssl, &shared, &chain) {
+                1
+            } else {
+                -1
+            }
+        }
+    }
+}
+
+/// The CA names of the server's CertificateRequest.
+#[doc(alias = "SSL_get0_server_requested_CAs")]
+fn requested_cas(ssl: &SslRef) -> Vec<DistinguishedName> {
+    // SAFETY: `ssl` is valid; the list it returns (possibly null) is owned
+    // by the SSL and outlives this function, which only reads it.
+    let list = unsafe { boring_sys::SSL_get0_server_requested_CAs(ssl.as_ptr()) };
+    if list.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: a non-null STACK_OF(CRYPTO_BUFFER), read element by element
+    // within its length; each buffer's data pointer and length describe
+    // bytes the buffer owns.
+    unsafe {
+        let stack = list as *const boring_sys::OPENSSL_STACK;
+        (0..boring_sys::OPENSSL_sk_num(stack))
+            .map(|i| boring_sys::OPENSSL_sk_value(stack, i) as *const boring_sys::CRYPTO_BUFFER)
+            .filter(|b| !b.is_null())
+            .map(|b| {
+                let data = boring_sys::CRYPTO_BUFFER_data(b);
+                let len = boring_sys::CRYPTO_BUFFER_len(b);
+                DistinguishedName::from_der(std::slice::from_raw_parts(data, len).to_vec())
+            })
+            .collect()
+    }
+}
+
+/// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
+unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
+    if where_ & SSL_CB_ALERT == 0 {
+        return;
+    }
+    // SAFETY: BoringSSL passes the SSL the event belongs to; only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
+    let Some(shared) = shared_of(ssl) else { return };
+    let level = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8).unwrap_or(AlertLevel::Fatal);
+    let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
+    let mut state = shared.lock();
+    if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {
+        state.alert_sent = Some(alert);
+    } else if where_ & SSL_CB_READ != 0 {
+        state.alert_received = Some(alert);
+    }
+}
+
+/// Make a verification fail with the X.509 error `code`.
+pub(crate) fn set_verify_error(ctx: &mut X509StoreContextRef, code: c_int) {
+    // SAFETY: `code` is one of BoringSSL's own X509_V_ERR constants
+    // (`errors::verify_error_for`), valid for the error-string table.
+    ctx.set_error(unsafe { boring::x509::X509VerifyError::from_raw(code) });
+}
+
+/// Send a fatal alert.
+#[doc(alias = "SSL_send_fatal_alert")]
+pub(crate) fn send_fatal_alert(ssl: &SslRef, alert: AlertDescription) -> bool {
+    // SAFETY: `ssl` is a live connection; BoringSSL writes the alert to its
+    // output and marks the connection failed.
+    unsafe { boring_sys::SSL_send_fatal_alert(ssl.as_ptr(), alert.wire()) >= 0 }
+}
+
+/// Resume `session` on a new client connection.
+#[doc(alias = "SSL_set_session")]
+pub(crate) fn resume_session(
+    ssl: &mut boring::ssl::Ssl,
+    session: &boring::ssl::SslSessionRef,
+) -> Result<(), wiretls_core::Error> {
+    // SAFETY: the crate marks `SSL_set_session` unsafe because the session
+    // must come from a compatible context: every session in a client's cache
+    // was made by a connection of the same SSL_CTX as `ssl`.
+    unsafe { ssl.set_session(session) }.map_err(|e| crate::errors::engine_error(&e))
+}
+
+/// Read up to `chunk` bytes of application data straight into the spare
+/// capacity of `plaintext`.
+#[doc(alias = "SSL_read")]
+pub(crate) fn read_into<S: std::io::Read + std::io::Write>(
+    stream: &mut boring::ssl::SslStream<S>,
+    plaintext: &mut Vec<u8>,
+    chunk: usize,
+) -> Result<usize, boring::ssl::Error> {
+    plaintext.reserve(chunk);
+    let start = plaintext.len();
+    let n = stream.ssl_read_uninit(plaintext.spare_capacity_mut())?;
+    // SAFETY: `ssl_read_uninit` guarantees that the first `n` bytes of the
+    // spare capacity are initialized, and `n` is at most its length.
+    unsafe { plaintext.set_len(start + n) };
+    Ok(n)
+}
+
+/// Check a chain for client or server authentication.
+#[doc(alias = "X509_VERIFY_PARAM_set_purpose")]
+pub(crate) fn set_purpose(param: &mut boring::x509::verify::X509VerifyParamRef, server: bool) -> bool {
+    let purpose =
+        if server { boring_sys::X509_PURPOSE_SSL_SERVER } else { boring_sys::X509_PURPOSE_SSL_CLIENT };
+    // SAFETY: `param` is a live verify parameter owned by the caller.
+    unsafe { boring_sys::X509_VERIFY_PARAM_set_purpose(param.as_ptr(), purpose) == 1 }
+}
+
+/// Make `ssl` a client or a server connection.
+#[doc(alias = "SSL_set_connect_state")]
+#[doc(alias = "SSL_set_accept_state")]
+pub(crate) fn set_side(ssl: &mut boring::ssl::Ssl, side: wiretls_core::Side) {
+    // SAFETY: `ssl` is a live connection that has not started its handshake.
+    unsafe {
+        match side {
+            wiretls_core::Side::Client => boring_sys::SSL_set_connect_state(ssl.as_ptr()),
+            wiretls_core::Side::Server => boring_sys::SSL_set_accept_state(ssl.as_ptr()),
+        }
+    }
+}
+
+/// Remove the connection's session from its context's cache.
+#[doc(alias = "SSL_CTX_remove_session")]
+pub(crate) fn remove_session(ssl: &SslRef) {
+    // SAFETY: `ssl` is live; its session (possibly null) and context are
+    // owned by it for the duration of the call; removing a session that is
+    // not cached is a no-op.
+    unsafe {
+        let session = boring_sys::SSL_get_session(ssl.as_ptr());
+        if !session.is_null() {
+            boring_sys::SSL_CTX_remove_session(boring_sys::SSL_get_SSL_CTX(ssl.as_ptr()), session);
+        }
+    }
+}

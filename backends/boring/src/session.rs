@@ -1,0 +1,314 @@
+//! One BoringSSL connection over in-memory buffers: the engine's `Session`.
+
+use std::sync::{Arc, Mutex};
+
+use boring::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
+use wiretls_core::memio::MemIo;
+use wiretls_core::{
+    Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
+    Session, SessionContext, SessionStatus, Side, StoreQuery, StoreRef,
+};
+
+use crate::context::{self, ClientContext, ServerContext, SessionCache};
+use crate::errors::{engine_error, translate, ENGINE};
+use crate::shared::{index, Shared};
+
+/// How much plaintext one read makes room for.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// An BoringSSL connection.
+pub(crate) struct BoringSession {
+    stream: SslStream<MemIo>,
+    shared: Arc<Shared>,
+    handshake_done: bool,
+    /// Application data given before the handshake completed.
+    pending: Vec<u8>,
+    /// `close_notify` asked for before the handshake completed.
+    close_pending: bool,
+    peer_closed: bool,
+    sessions: Option<Arc<SessionCache>>,
+    /// The connection ended with a fatal error.
+    failed: bool,
+    /// The client's session-cache key (its server name).
+    session_key: Option<String>,
+}
+
+/// The session-cache key of a client connection.
+pub(crate) fn cache_key(ssl: &SslRef) -> Option<String> {
+    let shared = ssl.ex_data(index().ok()?)?;
+    let name = shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    name
+}
+
+impl BoringSession {
+    pub(crate) fn client(tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
+        let prepared = tls.prepared().get_or_try_init(|| context::client(tls))?;
+        let name = tls.server_hostname();
+        let shared = Arc::new(Shared {
+            side: Side::Client,
+            query: StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
+            hook: context.verify,
+            chains: prepared.chains.clone(),
+            server_name: Mutex::new(Some(name.to_owned())),
+            state: Mutex::default(),
+        });
+        let mut ssl = Ssl::new(&prepared.ctx).map_err(|e| engine_error(&e))?;
+        match name.parse::<std::net::IpAddr>() {
+            Ok(ip) => ssl.param_mut().set_ip(ip).map_err(|e| engine_error(&e))?,
+            Err(_) => {
+                ssl.set_hostname(name).map_err(|e| engine_error(&e))?;
+                ssl.param_mut().set_host(name).map_err(|e| engine_error(&e))?;
+            }
+        }
+        ssl.param_mut().set_hostflags(
+            boring::x509::verify::X509CheckFlags::NO_PARTIAL_WILDCARDS
+                | boring::x509::verify::X509CheckFlags::NEVER_CHECK_SUBJECT,
+        );
+        let ClientContext { sessions, .. } = &*prepared;
+        if let Some(session) = sessions.as_ref().and_then(|s| s.get(name)) {
+            crate::ffi::resume_session(&mut ssl, &session)?;
+        }
+        Self::new(ssl, shared, sessions.clone(), Some(name.to_owned()))
+    }
+
+    pub(crate) fn server(tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
+        let prepared = tls.prepared().get_or_try_init(|| context::server(tls))?;
+        let ServerContext { ctx, chains } = &*prepared;
+        let shared = Arc::new(Shared {
+            side: Side::Server,
+            query: StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
+            hook: context.verify,
+            chains: chains.clone(),
+            server_name: Mutex::new(None),
+            state: Mutex::default(),
+        });
+        let ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
+        Self::new(ssl, shared, None, None)
+    }
+
+    fn new(
+        mut ssl: Ssl,
+        shared: Arc<Shared>,
+        sessions: Option<Arc<SessionCache>>,
+        session_key: Option<String>,
+    ) -> Result<Self, Error> {
+        ssl.set_ex_data(index()?, shared.clone());
+        crate::ffi::set_side(&mut ssl, shared.side);
+        let stream = SslStream::new(ssl, MemIo::default()).map_err(|e| engine_error(&e))?;
+        Ok(Self {
+            stream,
+            shared,
+            handshake_done: false,
+            pending: Vec::new(),
+            close_pending: false,
+            peer_closed: false,
+            sessions,
+            failed: false,
+            session_key,
+        })
+    }
+
+    /// Run `f` with BoringSSL writing straight into `out` (the buffers are
+    /// swapped, not copied).
+    fn with_output<T>(&mut self, out: &mut Vec<u8>, f: impl FnOnce(&mut Self) -> T) -> T {
+        std::mem::swap(&mut self.stream.get_mut().output, out);
+        let result = f(self);
+        std::mem::swap(&mut self.stream.get_mut().output, out);
+        result
+    }
+
+    fn fail(&self, e: &boring::ssl::Error) -> Error {
+        translate(e, self.stream.ssl(), &self.shared)
+    }
+
+    /// Advance the handshake, then read application data, as far as the
+    /// input allows.
+    fn drive(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+        if !self.handshake_done {
+            match self.stream.do_handshake() {
+                Ok(()) => {
+                    self.handshake_done = true;
+                    if !self.pending.is_empty() {
+                        let pending = std::mem::take(&mut self.pending);
+                        self.write_all(&pending)?;
+                    }
+                    if self.close_pending {
+                        self.shutdown()?;
+                    }
+                }
+                Err(e) if e.code() == ErrorCode::WANT_READ => return Ok(()),
+                // A certificate callback suspended the handshake: the
+                // client's (`SSL_ERROR_WANT_X509_LOOKUP`) or the server's
+                // select-certificate callback (`SSL_ERROR_PENDING_CERTIFICATE`).
+                Err(e)
+                    if e.code() == ErrorCode::WANT_X509_LOOKUP
+                        || e.code() == ErrorCode::PENDING_CERTIFICATE =>
+                {
+                    return self.suspended();
+                }
+                Err(e) => return Err(self.fail(&e)),
+            }
+        }
+        self.read(plaintext)
+    }
+
+    /// The certificate callback suspended the handshake: a store has not
+    /// answered, or answered in a way the handshake cannot go on with.
+    fn suspended(&mut self) -> Result<(), Error> {
+        let mut state = self.shared.lock();
+        if let Some(failure) = state.failure.take() {
+            return Err(failure);
+        }
+        if state.no_certificate {
+            drop(state);
+            let server_name =
+                self.shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            let alert = wiretls_core::store::no_certificate_alert(server_name.as_deref());
+            // Only the ClientHello has been read: nothing is encrypted yet.
+            self.stream.get_mut().output.extend_from_slice(&Alert::fatal(alert).plaintext_record());
+            return Err(Error::NoServerCertificate { server_name, alert_sent: Some(alert) });
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+        loop {
+            match crate::ffi::read_into(&mut self.stream, plaintext, READ_CHUNK) {
+                Ok(_) => {}
+                Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
+                    self.peer_closed = true;
+                    return Ok(());
+                }
+                Err(e) if e.code() == ErrorCode::WANT_READ => return Ok(()),
+                Err(e) => return Err(self.fail(&e)),
+            }
+        }
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> Result<(), Error> {
+        let mut rest = data;
+        while !rest.is_empty() {
+            match self.stream.ssl_write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(e) => return Err(self.fail(&e)),
+            }
+        }
+        Ok(())
+    }
+
+    fn shutdown(&mut self) -> Result<(), Error> {
+        match self.stream.shutdown() {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == ErrorCode::WANT_READ => Ok(()),
+            Err(e) => Err(self.fail(&e)),
+        }
+    }
+}
+
+impl Session for BoringSession {
+    fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.stream.get_mut().feed(input);
+        self.with_output(out, |s| s.drive(plaintext))
+    }
+
+    fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+        if !self.handshake_done {
+            self.pending.extend_from_slice(data);
+            return Ok(());
+        }
+        self.with_output(out, |s| s.write_all(data))
+    }
+
+    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.with_output(out, |s| s.drive(plaintext))
+    }
+
+    fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        if !self.handshake_done {
+            self.close_pending = true;
+            return Ok(());
+        }
+        self.with_output(out, Self::shutdown)
+    }
+
+    fn send_alert(&mut self, alert: Alert, out: &mut Vec<u8>) -> Result<(), Error> {
+        if alert.level != wiretls_core::AlertLevel::Fatal {
+            return Err(Error::Unsupported {
+                engine: ENGINE,
+                feature: Feature::SendAlert(alert.description),
+            });
+        }
+        self.with_output(out, |s| {
+            if crate::ffi::send_fatal_alert(s.stream.ssl(), alert.description) {
+                Ok(())
+            } else {
+                Err(engine_error(&"SSL_send_fatal_alert failed"))
+            }
+        })
+    }
+
+    fn status(&self) -> SessionStatus {
+        SessionStatus {
+            handshaking: !self.handshake_done,
+            waiting_for_store: !self.handshake_done && self.shared.query.is_pending(),
+            peer_closed: self.peer_closed,
+        }
+    }
+
+    fn info(&self) -> ConnectionInfo {
+        let ssl = self.stream.ssl();
+        let mut info = ConnectionInfo::new(self.shared.side);
+        info.handshake_complete = self.handshake_done;
+        if !self.handshake_done {
+            return info;
+        }
+        info.version = match ssl.version2() {
+            Some(v) if v == SslVersion::TLS1_3 => Some(ProtocolVersion::Tls13),
+            Some(v) if v == SslVersion::TLS1_2 => Some(ProtocolVersion::Tls12),
+            _ => None,
+        };
+        info.cipher_suite = ssl.current_cipher().and_then(|c| CipherSuite::from_iana(c.protocol_id()));
+        info.key_exchange_group = ssl.curve().map(NamedGroup);
+        info.server_name = match self.shared.side {
+            Side::Client => self.session_key.clone().filter(|n| n.parse::<std::net::IpAddr>().is_err()),
+            Side::Server => ssl.servername(boring::ssl::NameType::HOST_NAME).map(str::to_owned),
+        };
+        info.alpn_protocol = ssl.selected_alpn_protocol().map(<[u8]>::to_vec);
+        let mut peer = Vec::new();
+        if self.shared.side == Side::Server {
+            peer.extend(ssl.peer_certificate().and_then(|c| c.to_der().ok()));
+        }
+        if let Some(chain) = ssl.peer_cert_chain() {
+            peer.extend(chain.iter().filter_map(|c| c.to_der().ok()));
+        }
+        info.peer_certificates =
+            peer.into_iter().filter_map(|der| wiretls_core::Certificate::from_der(der).ok()).collect();
+        info.resumed = Some(ssl.session_reused());
+        info.session_id = ssl.session().map(|s| s.id().to_vec()).filter(|id| !id.is_empty());
+        info
+    }
+
+    fn forget_session(&mut self) {
+        self.failed = true;
+        if self.shared.side == Side::Server {
+            crate::ffi::remove_session(self.stream.ssl());
+        }
+        if let (Some(sessions), Some(key)) = (&self.sessions, &self.session_key) {
+            sessions.forget(key);
+        }
+    }
+}
+
+impl Drop for BoringSession {
+    /// BoringSSL drops the session of a connection freed without a
+    /// close_notify exchange (`SSL_free` calls it a bad session). Dropping a
+    /// healthy connection is the application's choice, not a fault: mark it
+    /// shut down so its session stays resumable. A connection that failed
+    /// keeps BoringSSL's judgement (and wiretls's: the session is forgotten).
+    #[doc(alias = "SSL_set_shutdown")]
+    fn drop(&mut self) {
+        if self.handshake_done && !self.failed {
+            self.stream.set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
+        }
+    }
+}

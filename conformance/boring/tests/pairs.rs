@@ -1,0 +1,18 @@
+//! The conformance suite: boring x boring, and rustls <-> boring.
+
+mod boring_x_boring {
+    use wiretls_boring::BoringEngine;
+    wiretls_conformance::conformance_tests!(BoringEngine::new(), BoringEngine::new());
+}
+
+mod rustls_x_boring {
+    use wiretls_boring::BoringEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(RustlsEngine::default(), BoringEngine::new());
+}
+
+mod boring_x_rustls {
+    use wiretls_boring::BoringEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::conformance_tests!(BoringEngine::new(), RustlsEngine::default());
+}
