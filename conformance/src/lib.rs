@@ -21,6 +21,7 @@ pub mod fixtures;
 pub mod limbo;
 pub mod pair;
 pub mod peers;
+pub mod remote;
 pub mod scenarios;
 pub mod table;
 

@@ -17,6 +17,7 @@ use crate::error::Error;
 
 /// The level byte of a TLS alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AlertLevel {
     /// `warning(1)`: the connection may go on.
     Warning,
@@ -76,6 +77,8 @@ pub enum LevelRule {
 /// Unknown values received from a peer are kept as they are (see
 /// [`AlertDescription::from_wire`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct AlertDescription(u8);
 
 macro_rules! alert_table {
@@ -236,6 +239,7 @@ impl fmt::Display for AlertDescription {
 
 /// An alert as it travels: a level and a description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Alert {
     /// The level byte.
     pub level: AlertLevel,

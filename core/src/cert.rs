@@ -15,6 +15,7 @@ use crate::error::{Error, Malformed};
 
 /// The kind of public key a certificate carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum KeyType {
     /// ECDSA over NIST P-256.
     EcdsaP256,

@@ -214,6 +214,12 @@ impl ClientTls {
         &self.server_hostname
     }
 
+    /// The trust store given with [`ClientTls::with_trust_root`], if any
+    /// (`None`: the system's).
+    pub fn custom_trust_root(&self) -> Option<&TrustStore> {
+        self.trust_root.as_ref()
+    }
+
     /// The trust store: the one given, or the system's.
     ///
     /// # Errors
@@ -504,14 +510,28 @@ impl fmt::Debug for ServerTls {
 /// connection (its own config objects, caches). Keyed by type, so engines
 /// cannot collide. Clones of a configuration share it; changing a setting
 /// starts a fresh one.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Prepared {
     slots: Arc<Mutex<Vec<PreparedSlot>>>,
+    id: u64,
+}
+
+impl Default for Prepared {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self { slots: Arc::default(), id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+    }
 }
 
 type PreparedSlot = (TypeId, Arc<dyn Any + Send + Sync>);
 
 impl Prepared {
+    /// An id unique in this process for this configuration (shared by its
+    /// clones, new after any change).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The prepared value of type `T`, made by `make` the first time.
     ///
     /// # Errors

@@ -39,6 +39,7 @@ use crate::wire::Wire;
 
 /// Which end of a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Side {
     /// The end that sends the ClientHello.
     Client,

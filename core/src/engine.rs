@@ -170,6 +170,7 @@ pub trait Session: Send {
 
 /// Where a [`Session`] stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SessionStatus {
     /// The handshake has not completed yet.
     pub handshaking: bool,
@@ -181,6 +182,7 @@ pub struct SessionStatus {
 
 /// How much of `send_alert` an engine can do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AlertSending {
     /// Only `close_notify` (through `application_finished` or `send_alert`).
     CloseNotifyOnly,

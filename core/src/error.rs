@@ -22,9 +22,13 @@ use core::fmt;
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
 
+/// An engine's name (as in [`Engine::name`](crate::Engine::name)).
+pub type EngineName = &'static str;
+
 /// Everything that can go wrong in wiretls.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Error {
     // ---- The peer misbehaved -------------------------------------------------
     /// The seed's `TLSAlertError`: the peer sent a fatal alert (or a warning
@@ -175,7 +179,8 @@ pub enum Error {
     #[error("{engine} does not support {feature}")]
     Unsupported {
         /// The engine's name.
-        engine: &'static str,
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))]
+        engine: EngineName,
         /// What it lacks.
         feature: Feature,
     },
@@ -184,7 +189,8 @@ pub enum Error {
     #[error("{engine} failed: {detail}")]
     Engine {
         /// The engine's name.
-        engine: &'static str,
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))]
+        engine: EngineName,
         /// The engine's own message.
         detail: String,
     },
@@ -199,6 +205,7 @@ fn alert_suffix(alert: Option<AlertDescription>) -> String {
 
 /// Who is to blame for an [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Blame {
     /// The peer sent something wrong, or an alert.
     Peer,
@@ -306,6 +313,7 @@ impl BadData {
 /// What was wrong with the peer's bytes ([`Error::BadTlsData`]).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BadData {
     /// A record failed authentication (`bad_record_mac`).
     Decrypt,
@@ -359,6 +367,7 @@ impl fmt::Display for BadData {
 /// Why the peer's certificate failed the built-in checks.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CertificateProblem {
     /// The chain does not lead to a trusted root (`unknown_ca`).
     UnknownIssuer,
@@ -414,6 +423,7 @@ impl fmt::Display for CertificateProblem {
 /// The earlier event behind an [`Error::Invalidated`].
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum InvalidatedReason {
     /// An earlier error ended the connection; it is kept here.
     PreviousError(Box<Error>),
@@ -446,6 +456,7 @@ impl fmt::Display for InvalidatedReason {
 /// What a configuration error is about ([`Error::Config`]).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ConfigError {
     /// The server name is neither a DNS name nor an IP address.
     #[error("{0:?} is not a valid server name")]
@@ -484,6 +495,7 @@ pub enum ConfigError {
 /// What an engine lacks ([`Error::Unsupported`]).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Feature {
     /// Sending this alert from the application.
     SendAlert(AlertDescription),
@@ -512,7 +524,9 @@ pub enum Feature {
     /// Checking a chain outside a handshake ([`Engine::check_chain`](crate::Engine::check_chain)).
     ChainCheck,
     /// A chain check of this shape (for example a server chain without a name).
-    ChainCheckWithout(&'static str),
+    ChainCheckWithout(
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))] EngineName,
+    ),
 }
 
 impl fmt::Display for Feature {
@@ -539,6 +553,7 @@ impl fmt::Display for Feature {
 /// What was malformed ([`Error::Malformed`]).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Malformed {
     /// A PEM file.
     Pem,

@@ -35,6 +35,8 @@ pub mod config;
 pub mod connection;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "serde")]
+pub mod interned;
 pub mod memio;
 pub mod name;
 pub mod record;

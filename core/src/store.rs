@@ -138,6 +138,12 @@ impl CertificateChainCallback {
         self.answer(Some(CertificateChain::new(certificates)?))
     }
 
+    /// Whether the connection that asked is gone (an answer would be
+    /// refused with [`InvalidatedReason::Abandoned`]).
+    pub fn is_abandoned(&self) -> bool {
+        self.slot.lock().abandoned
+    }
+
     /// The CA names the server sent (`None` for a server-side request or the
     /// default-chain request).
     pub fn roots(&self) -> Option<&[DistinguishedName]> {

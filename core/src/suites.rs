@@ -11,6 +11,7 @@ use core::fmt;
 
 /// A TLS protocol version wiretls can negotiate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProtocolVersion {
     /// TLS 1.2 (RFC 5246).
     Tls12,
@@ -88,6 +89,8 @@ pub enum SuiteAuth {
 /// Only the suites in [`CipherSuite::ALL`] exist; an engine offers a subset
 /// of them (its [`Capabilities::cipher_suites`](crate::Capabilities::cipher_suites)).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "u16", into = "u16"))]
 pub struct CipherSuite(u16);
 
 /// The facts about one cipher suite.
@@ -197,6 +200,20 @@ impl CipherSuite {
     }
 }
 
+impl TryFrom<u16> for CipherSuite {
+    type Error = String;
+
+    fn try_from(value: u16) -> Result<Self, Self::Error> {
+        Self::from_iana(value).ok_or_else(|| format!("unknown cipher suite {value:#06x}"))
+    }
+}
+
+impl From<CipherSuite> for u16 {
+    fn from(suite: CipherSuite) -> Self {
+        suite.0
+    }
+}
+
 impl fmt::Debug for CipherSuite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -214,6 +231,8 @@ impl fmt::Display for CipherSuite {
 /// Unlike cipher suites, groups an engine reports are kept even when wiretls
 /// has no constant for them.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct NamedGroup(pub u16);
 
 impl NamedGroup {

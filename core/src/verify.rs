@@ -92,7 +92,9 @@ pub struct VerifyHook {
 }
 
 impl VerifyHook {
-    pub(crate) fn new(callback: Box<dyn VerifyCallback>, trust: Option<TrustStore>) -> Self {
+    /// A hook running `callback`, completing chains with `trust` (for
+    /// engines that host a callback themselves, such as a peer process).
+    pub fn new(callback: Box<dyn VerifyCallback>, trust: Option<TrustStore>) -> Self {
         Self { callback: Mutex::new(callback), trust, calls: AtomicUsize::new(0) }
     }
 
