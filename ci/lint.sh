@@ -3,10 +3,18 @@
 # (packages that link OpenSSL and BoringSSL can never share one build).
 set -euo pipefail
 cargo fmt --all -- --check
-packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-conformance wiretls-conformance-openssl wiretls)
+packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-boring wiretls-conformance wiretls-conformance-openssl
+    wiretls-conformance-boring wiretls)
 for p in "${packages[@]}"; do
     echo "== clippy $p"
     cargo clippy -p "$p" --all-targets --locked -- -D warnings
     echo "== doc $p"
     RUSTDOCFLAGS=-Dwarnings cargo doc -p "$p" --no-deps --locked
 done
+
+# The facade must refuse OpenSSL and BoringSSL together, loudly.
+echo "== wiretls --features openssl,boring must not compile"
+if cargo check -p wiretls --features openssl,boring --locked 2>target/both-engines.log; then
+    echo "wiretls compiled with both openssl and boring"; exit 1
+fi
+grep -q "cannot be enabled together" target/both-engines.log

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# valgrind memcheck over the OpenSSL engine's conformance tests (openssl x
-# openssl and both rustls <-> openssl directions): no invalid reads or
-# writes, no use of uninitialised memory, no definitely or indirectly lost
-# blocks. "Still reachable" blocks are process-wide caches (OpenSSL's
-# providers, the backtrace symbolizer of a caught divergence) and are not
-# counted. Usage: ci/memcheck.sh [test filter]
+# valgrind memcheck over the conformance tests of the engines that wrap C
+# libraries: OpenSSL (openssl x openssl, rustls <-> openssl) and BoringSSL
+# (boring x boring, rustls <-> boring). It fails on any invalid read or
+# write, use of uninitialised memory, or definitely/indirectly lost block.
+# "Still reachable" blocks are process-wide caches (the libraries' provider
+# and error tables, the backtrace symbolizer of a caught divergence) and are
+# not counted.
+# Usage: ci/memcheck.sh [package ...]   (default: both packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test -p wiretls-conformance-openssl --test pairs --no-run --locked 2>&1 | tee /tmp/memcheck-build.log | tail -1
-bin=$(grep -o 'target/debug/deps/pairs-[0-9a-f]*' /tmp/memcheck-build.log | tail -1)
-log=target/memcheck.log
-valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-    --show-leak-kinds=definite,indirect --track-origins=yes \
-    "$bin" "${1:-}" --test-threads=1 >"$log" 2>&1 || { tail -60 "$log"; echo "memcheck failed"; exit 1; }
-grep -E "test result|definitely lost|indirectly lost|ERROR SUMMARY" "$log"
+packages=("$@")
+[ "${#packages[@]}" -gt 0 ] || packages=(wiretls-conformance-openssl wiretls-conformance-boring)
+mkdir -p target
+for package in "${packages[@]}"; do
+    cargo test -p "$package" --test pairs --no-run --locked 2>&1 | tee target/memcheck-build.log | tail -1
+    bin=$(grep -o 'target/debug/deps/pairs-[0-9a-f]*' target/memcheck-build.log | tail -1)
+    log="target/memcheck-$package.log"
+    echo "== memcheck $package ($bin)"
+    valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect --track-origins=yes \
+        "$bin" --test-threads=1 >"$log" 2>&1 || { tail -60 "$log"; echo "memcheck failed for $package"; exit 1; }
+    grep -E "test result|definitely lost|indirectly lost|ERROR SUMMARY" "$log"
+done

@@ -19,6 +19,7 @@ pub mod divergences;
 pub mod external;
 pub mod fixtures;
 pub mod limbo;
+pub mod matrix;
 pub mod pair;
 pub mod peers;
 pub mod remote;
@@ -89,6 +90,22 @@ macro_rules! for_each_scenario {
         }
     };
 }
+
+/// A scenario: `(group, name, function)`.
+pub type Scenario = (&'static str, &'static str, fn(&dyn Engine, &dyn Engine));
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __scenario_list {
+    (() $($group:ident: [$($name:ident),* $(,)?]),* $(,)?) => {
+        /// Every scenario, in the order of [`for_each_scenario!`].
+        pub const SCENARIOS: &[$crate::Scenario] = &[
+            $( $( (stringify!($group), stringify!($name), $crate::scenarios::$group::$name as fn(&dyn Engine, &dyn Engine)), )* )*
+        ];
+    };
+}
+
+for_each_scenario!(__scenario_list;);
 
 /// Instantiate every scenario as a test for one client engine and one
 /// server engine (expressions evaluated per test).

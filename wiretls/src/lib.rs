@@ -10,6 +10,13 @@
 //! | `rustls` (default) | `rustls` | `wiretls-rustls` with aws-lc-rs |
 //! | `rustls-ring` | `rustls-ring` | `wiretls-rustls` with *ring* |
 //! | `openssl` | `openssl` | `wiretls-openssl` over the system's OpenSSL 3 |
+//! | `boring` | `boring` | `wiretls-boring` over BoringSSL |
+//!
+//! `openssl` and `boring` cannot be enabled together: OpenSSL and BoringSSL
+//! export the same C symbols, and a binary linking both calls one of them
+//! where it meant the other (or fails to link). Build one binary per engine
+//! and run the other in a separate process (the conformance suite's
+//! `remote` module shows how a sans-IO connection makes that easy).
 //!
 //! A client and a server, connected in memory:
 //!
@@ -41,6 +48,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(all(feature = "openssl", feature = "boring"))]
+compile_error!(
+    "wiretls: the `openssl` and `boring` features cannot be enabled together. OpenSSL and BoringSSL \
+     export the same symbols (SSL_new, ...), so one binary cannot link both: the link fails, or \
+     silently calls BoringSSL where OpenSSL was meant. Enable one of them per binary, and run the \
+     other engine in another process if you need both (see wiretls-conformance's `remote` module)."
+);
+
 pub use wiretls_core::*;
 
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
@@ -49,9 +64,12 @@ pub use wiretls_rustls::RustlsEngine;
 #[cfg(feature = "openssl")]
 pub use wiretls_openssl::OpensslEngine;
 
+#[cfg(feature = "boring")]
+pub use wiretls_boring::BoringEngine;
+
 /// Every engine compiled in, the default first.
 pub fn engines() -> Vec<Box<dyn Engine>> {
-    let engines: [Option<Box<dyn Engine>>; 3] = [
+    let engines: [Option<Box<dyn Engine>>; 4] = [
         #[cfg(feature = "rustls")]
         Some(Box::new(RustlsEngine::aws_lc_rs())),
         #[cfg(not(feature = "rustls"))]
@@ -63,6 +81,10 @@ pub fn engines() -> Vec<Box<dyn Engine>> {
         #[cfg(feature = "openssl")]
         Some(Box::new(OpensslEngine::new())),
         #[cfg(not(feature = "openssl"))]
+        None,
+        #[cfg(feature = "boring")]
+        Some(Box::new(BoringEngine::new())),
+        #[cfg(not(feature = "boring"))]
         None,
     ];
     engines.into_iter().flatten().collect()

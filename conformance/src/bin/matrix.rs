@@ -1,0 +1,84 @@
+//! Print the interop matrix: every scenario for every client x server of
+//! rustls, openssl and boring. OpenSSL and BoringSSL run as peer processes
+//! (`peer-openssl`, `peer-boring`; `cargo build --workspace --bins` builds
+//! them next to this binary).
+//!
+//! `cargo run -p wiretls-conformance --bin matrix [-- --write docs/matrix.md]`
+
+use std::fmt::Write;
+
+use wiretls_conformance::matrix::{markdown, run_pair, Cell};
+use wiretls_conformance::remote::RemoteEngine;
+use wiretls_core::Engine;
+
+type Factory = Box<dyn Fn() -> Box<dyn Engine>>;
+
+fn main() {
+    // Scenario failures are collected, not printed as they happen.
+    std::panic::set_hook(Box::new(|_| {}));
+    let engines: Vec<(&str, Factory)> = vec![
+        ("rustls", Box::new(|| Box::new(wiretls_rustls::RustlsEngine::default()) as Box<dyn Engine>)),
+        ("openssl", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-openssl")) as Box<dyn Engine>)),
+        ("boring", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-boring")) as Box<dyn Engine>)),
+    ];
+    let started = std::time::Instant::now();
+    let mut cells: Vec<Vec<Cell>> = Vec::new();
+    for (client, make_client) in &engines {
+        let mut row = Vec::new();
+        for (server, make_server) in &engines {
+            eprint!("{client} -> {server} ... ");
+            let cell = run_pair(make_client, make_server);
+            eprintln!("{} passed, {} listed, {} failed", cell.passed, cell.diverged.len(), cell.failed.len());
+            row.push(cell);
+        }
+        cells.push(row);
+    }
+    let names: Vec<&str> = engines.iter().map(|(n, _)| *n).collect();
+    let table = markdown(&names, &cells);
+    println!("{table}");
+    let mut details = String::new();
+    let mut all_ok = true;
+    for (i, row) in cells.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            all_ok &= cell.ok();
+            for id in &cell.diverged {
+                let _ = writeln!(details, "- {} -> {}: `{id}` (listed divergence)", names[i], names[j]);
+            }
+            for (id, why) in &cell.failed {
+                let _ = writeln!(
+                    details,
+                    "- {} -> {}: `{id}` FAILED: {}",
+                    names[i],
+                    names[j],
+                    why.lines().next().unwrap_or("")
+                );
+            }
+            for id in &cell.fixed {
+                let _ = writeln!(
+                    details,
+                    "- {} -> {}: `{id}` passes but is listed as a divergence",
+                    names[i], names[j]
+                );
+            }
+        }
+    }
+    print!("{details}");
+    eprintln!("matrix run in {:.1} s", started.elapsed().as_secs_f64());
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(path) = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)) {
+        let page = format!(
+            "# The interop matrix\n\nEvery scenario of the conformance suite ({} of them) for every client engine \
+             (rows) x server engine (columns). `n/{}` scenarios pass; `+ k listed` scenarios fail as \
+             `conformance/divergences.txt` says they do, each with its reason there. OpenSSL and BoringSSL \
+             can never share a binary: the driver runs them as peer processes (`wiretls_conformance::remote`).\n\n\
+             Regenerate with `cargo build --workspace --bins && cargo run -p wiretls-conformance --bin matrix -- \
+             --write docs/matrix.md`.\n\n{table}\n## Listed divergences, by pair\n\n{details}",
+            wiretls_conformance::SCENARIOS.len(),
+            wiretls_conformance::SCENARIOS.len(),
+        );
+        std::fs::write(path, page).expect("write the matrix page");
+    }
+    if !all_ok {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,85 @@
+//! The interop matrix: every scenario for every client engine x server
+//! engine, as one table. Engines that cannot share this process run as
+//! peers ([`crate::remote`]).
+
+use std::fmt::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use wiretls_core::Engine;
+
+use crate::{divergences, SCENARIOS};
+
+/// The outcome of one pair.
+#[derive(Debug, Default)]
+pub struct Cell {
+    /// Scenarios that passed.
+    pub passed: usize,
+    /// Listed divergences that still diverge.
+    pub diverged: Vec<String>,
+    /// Scenarios that failed without a listed divergence, with the message.
+    pub failed: Vec<(String, String)>,
+    /// Listed divergences that now pass (the list is stale).
+    pub fixed: Vec<String>,
+}
+
+impl Cell {
+    /// Whether the cell is as the suite requires.
+    pub fn ok(&self) -> bool {
+        self.failed.is_empty() && self.fixed.is_empty()
+    }
+}
+
+/// Run every scenario for one pair; `client` and `server` are made afresh
+/// for each scenario (a peer process per scenario keeps failures apart).
+pub fn run_pair(client: &dyn Fn() -> Box<dyn Engine>, server: &dyn Fn() -> Box<dyn Engine>) -> Cell {
+    let mut cell = Cell::default();
+    for (group, name, scenario) in SCENARIOS {
+        let id = format!("{group}::{name}");
+        let (c, s) = (client(), server());
+        let listed = divergences::find(c.name(), s.name(), &id);
+        let outcome = catch_unwind(AssertUnwindSafe(|| scenario(&*c, &*s)));
+        match (outcome, listed) {
+            (Ok(()), None) => cell.passed += 1,
+            (Ok(()), Some(_)) => cell.fixed.push(id),
+            (Err(_), Some(_)) => cell.diverged.push(id),
+            (Err(panic), None) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                cell.failed.push((id, message));
+            }
+        }
+    }
+    cell
+}
+
+/// The matrix as Markdown: rows are clients, columns servers.
+pub fn markdown(names: &[&str], cells: &[Vec<Cell>]) -> String {
+    let total = SCENARIOS.len();
+    let mut out = String::new();
+    let _ = write!(out, "| client \\ server |");
+    for n in names {
+        let _ = write!(out, " {n} |");
+    }
+    out.push('\n');
+    out.push_str("|---|");
+    out.push_str(&"---|".repeat(names.len()));
+    out.push('\n');
+    for (i, row) in cells.iter().enumerate() {
+        let _ = write!(out, "| **{}** |", names[i]);
+        for cell in row {
+            let mut text = format!("{}/{total}", cell.passed);
+            if !cell.diverged.is_empty() {
+                let _ = write!(text, " + {} listed", cell.diverged.len());
+            }
+            if !cell.ok() {
+                let _ = write!(text, " **{} FAILED**", cell.failed.len() + cell.fixed.len());
+            }
+            let _ = write!(out, " {text} |");
+        }
+        out.push('\n');
+    }
+    out
+}
