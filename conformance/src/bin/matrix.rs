@@ -3,7 +3,7 @@
 //! (`peer-openssl`, `peer-boring`; `cargo build --workspace --bins` builds
 //! them next to this binary).
 //!
-//! `cargo run -p wiretls-conformance --bin matrix [-- --write docs/matrix.md]`
+//! `cargo run -p wiretls-conformance --bin matrix [-- --write docs/matrix.md | --check docs/matrix.md]`
 
 use std::fmt::Write;
 
@@ -42,7 +42,10 @@ fn main() {
         for (j, cell) in row.iter().enumerate() {
             all_ok &= cell.ok();
             for id in &cell.diverged {
-                let _ = writeln!(details, "- {} -> {}: `{id}` (listed divergence)", names[i], names[j]);
+                let reason = wiretls_conformance::divergences::find(names[i], names[j], id)
+                    .map(|d| d.reason)
+                    .unwrap_or_default();
+                let _ = writeln!(details, "- {} -> {}: `{id}`: {reason}", names[i], names[j]);
             }
             for (id, why) in &cell.failed {
                 let _ = writeln!(
@@ -65,8 +68,8 @@ fn main() {
     print!("{details}");
     eprintln!("matrix run in {:.1} s", started.elapsed().as_secs_f64());
     let args: Vec<String> = std::env::args().collect();
-    if let Some(path) = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)) {
-        let page = format!(
+    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let page = format!(
             "# The interop matrix\n\nEvery scenario of the conformance suite ({} of them) for every client engine \
              (rows) x server engine (columns). `n/{}` scenarios pass; `+ k listed` scenarios fail as \
              `conformance/divergences.txt` says they do, each with its reason there. OpenSSL and BoringSSL \
@@ -76,7 +79,15 @@ fn main() {
             wiretls_conformance::SCENARIOS.len(),
             wiretls_conformance::SCENARIOS.len(),
         );
-        std::fs::write(path, page).expect("write the matrix page");
+    if let Some(path) = option("--write") {
+        std::fs::write(path, &page).expect("write the matrix page");
+    }
+    if let Some(path) = option("--check") {
+        let kept = std::fs::read_to_string(path).unwrap_or_default();
+        if kept != page {
+            eprintln!("{path} differs from this run: regenerate it with --write {path}");
+            std::process::exit(1);
+        }
     }
     if !all_ok {
         std::process::exit(1);
