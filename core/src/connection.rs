@@ -106,7 +106,8 @@ pub struct Connection {
     deferred: Option<Error>,
     finished: bool,
     peer_closed: bool,
-    close_requested: bool,
+    /// `Some(immediate)` once `wire_close` was called.
+    close_requested: Option<bool>,
 }
 
 impl Connection {
@@ -120,19 +121,19 @@ impl Connection {
             side,
             session,
             wire,
-            out: Vec::with_capacity(4096),
+            out: Vec::new(),
             waker,
             failed: None,
             deferred: None,
             finished: false,
             peer_closed: false,
-            close_requested: false,
+            close_requested: None,
         };
         // The client's first flight (or a server store's synchronous answer
         // with nothing to send yet) goes out now.
         let mut plaintext = Vec::new();
-        let result = conn.session.resume(&mut plaintext, &mut conn.out);
-        conn.settle(result)?;
+        let done = conn.drive(|session, out| session.resume(&mut plaintext, out));
+        conn.settle(done)?;
         Ok(conn)
     }
 
@@ -176,8 +177,8 @@ impl Connection {
         if self.peer_closed {
             return if input.is_empty() { Ok(()) } else { Err(self.closed()) };
         }
-        let result = self.session.read_tls(input, plaintext, &mut self.out);
-        self.settle(result)
+        let done = self.drive(|session, out| session.read_tls(input, plaintext, out));
+        self.settle(done)
     }
 
     /// The transport's read side ended (EOF). After the peer's
@@ -209,8 +210,8 @@ impl Connection {
     pub fn resume(&mut self) -> Result<Vec<u8>, Error> {
         self.check_live()?;
         let mut plaintext = Vec::new();
-        let result = self.session.resume(&mut plaintext, &mut self.out);
-        match self.settle(result) {
+        let done = self.drive(|session, out| session.resume(&mut plaintext, out));
+        match self.settle(done) {
             Err(e) if !plaintext.is_empty() => {
                 self.deferred = Some(e);
                 Ok(plaintext)
@@ -237,8 +238,8 @@ impl Connection {
         if self.peer_closed {
             return Err(self.closed());
         }
-        let result = self.session.write_plaintext(output, &mut self.out);
-        self.settle(result)
+        let done = self.drive(|session, out| session.write_plaintext(output, out));
+        self.settle(done)
     }
 
     /// Send an alert (the seed's `send_alert(alert_code, level=None)`).
@@ -262,8 +263,7 @@ impl Connection {
             return self.application_finished();
         }
         let alert = Alert { level, description };
-        self.session.send_alert(alert, &mut self.out)?;
-        self.flush();
+        self.drive(|session, out| session.send_alert(alert, out)).0?;
         if level == AlertLevel::Fatal {
             self.session.forget_session();
             self.failed = Some(Error::Invalidated { reason: InvalidatedReason::AlertSent(alert) });
@@ -284,8 +284,8 @@ impl Connection {
             return Ok(());
         }
         self.finished = true;
-        let result = self.session.close_notify(&mut self.out);
-        self.settle(result)
+        let done = self.drive(|session, out| session.close_notify(out));
+        self.settle(done)
     }
 
     /// Register the waker woken when a certificate store answers (from any
@@ -321,6 +321,20 @@ impl Connection {
         self.peer_closed
     }
 
+    /// `Some(immediate)` once the connection asked its wire to close (the
+    /// `immediate` flag of that `wire_close` call), `None` before.
+    pub fn close_requested(&self) -> Option<bool> {
+        self.close_requested
+    }
+
+    /// The buffer of a wire that collects bytes in memory (such as
+    /// [`MemoryWire`](crate::MemoryWire)): the TLS bytes written so far, for
+    /// the application to carry to the peer and then clear. `None` for wires
+    /// without one.
+    pub fn wire_buffer(&mut self) -> Option<&mut Vec<u8>> {
+        self.wire.buffer()
+    }
+
     /// The connection is invalidated: the error that caused it.
     pub fn invalidated_by(&self) -> Option<&Error> {
         self.failed.as_ref()
@@ -346,9 +360,7 @@ impl Connection {
     /// Every error an engine returns from the data path ends the connection:
     /// with a graceful close when an alert went out, an immediate one when
     /// nothing did (the peer's own alert, a truncation, an engine failure).
-    fn settle(&mut self, result: Result<(), Error>) -> Result<(), Error> {
-        let wrote = !self.out.is_empty();
-        self.flush();
+    fn settle(&mut self, (result, wrote): (Result<(), Error>, bool)) -> Result<(), Error> {
         match result {
             Ok(()) => {
                 let SessionStatus { peer_closed, .. } = self.session.status();
@@ -357,8 +369,7 @@ impl Connection {
                     if !self.finished {
                         self.finished = true;
                         // The connection is ending; a failure to say goodbye changes nothing.
-                        let _ = self.session.close_notify(&mut self.out);
-                        self.flush();
+                        let _ = self.drive(|session, out| session.close_notify(out));
                     }
                     self.request_close(false);
                 }
@@ -377,16 +388,31 @@ impl Connection {
         self.request_close(immediate);
     }
 
-    fn flush(&mut self) {
-        if !self.out.is_empty() {
-            self.wire.write_to_wire(&self.out);
-            self.out.clear();
+    /// Run one engine call with the buffer its output goes to: the wire's
+    /// own buffer when it has one (written once, in place), else ours, handed
+    /// to `write_to_wire` after the call. Returns the result and whether
+    /// anything was written.
+    fn drive(
+        &mut self,
+        call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,
+    ) -> (Result<(), Error>, bool) {
+        if let Some(buffer) = self.wire.buffer() {
+            let before = buffer.len();
+            let result = call(&mut *self.session, buffer);
+            let wrote = buffer.len() > before;
+            return (result, wrote);
         }
+        let result = call(&mut *self.session, &mut self.out);
+        let wrote = !self.out.is_empty();
+        if wrote {
+            self.wire.write_owned(&mut self.out);
+        }
+        (result, wrote)
     }
 
     fn request_close(&mut self, immediate: bool) {
-        if !self.close_requested {
-            self.close_requested = true;
+        if self.close_requested.is_none() {
+            self.close_requested = Some(immediate);
             self.wire.wire_close(immediate);
         }
     }

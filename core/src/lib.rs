@@ -63,7 +63,7 @@ pub use store::{
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
 pub use verify::{Reject, VerifyCallback, VerifyContext, VerifyHook};
-pub use wire::{wire_from_fns, FnWire, Outbox, OutboxWire, Wire};
+pub use wire::{wire_from_fns, FnWire, MemoryWire, Outbox, OutboxWire, Wire};
 
 /// The rustls-pki-types crate, whose DER types wiretls uses.
 pub use rustls_pki_types as pki_types;

@@ -52,6 +52,7 @@ impl fmt::Display for ProtocolVersion {
 
 /// The AEAD of a cipher suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Aead {
     /// AES-128 in Galois/Counter Mode.
     Aes128Gcm,

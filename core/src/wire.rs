@@ -18,6 +18,57 @@ pub trait Wire: Send {
     /// what was already written (it ends with `close_notify` or a fatal alert)
     /// before closing the write side; `true`: close and free everything now.
     fn wire_close(&mut self, immediate: bool);
+
+    /// Like [`Wire::write_to_wire`], given the connection's own output
+    /// buffer, which must be left empty. The default copies the bytes and
+    /// clears the buffer; a wire that keeps bytes in memory may take the
+    /// buffer instead (swap it with an empty one of its own), so ciphertext
+    /// is not copied on its way out.
+    fn write_owned(&mut self, data: &mut Vec<u8>) {
+        self.write_to_wire(data);
+        data.clear();
+    }
+
+    /// The buffer of a wire that collects bytes in memory: when there is
+    /// one, the connection appends its TLS output to it directly, in place
+    /// of calling [`Wire::write_to_wire`] (so ciphertext is written once,
+    /// where the engine produces it). The default has none.
+    fn buffer(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
+}
+
+/// A [`Wire`] that keeps what the connection writes in its own buffer,
+/// which the application reads through
+/// [`Connection::wire_buffer`](crate::Connection::wire_buffer). The engine
+/// writes TLS records straight into it: the fastest way to join two
+/// connections in one process.
+///
+/// Unlike an [`Outbox`] it is owned by the connection, so no lock is taken.
+#[derive(Debug, Default)]
+pub struct MemoryWire {
+    bytes: Vec<u8>,
+}
+
+impl MemoryWire {
+    /// An empty wire.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Wire for MemoryWire {
+    fn write_to_wire(&mut self, data: &[u8]) {
+        self.bytes.extend_from_slice(data);
+    }
+
+    fn wire_close(&mut self, _immediate: bool) {
+        // The connection keeps the request: Connection::close_requested.
+    }
+
+    fn buffer(&mut self) -> Option<&mut Vec<u8>> {
+        Some(&mut self.bytes)
+    }
 }
 
 /// A [`Wire`] made of two closures.
@@ -92,12 +143,17 @@ impl Outbox {
         std::mem::take(&mut self.lock().bytes)
     }
 
-    /// Move every byte written so far to the end of `into`, keeping this
-    /// outbox's allocation for the next writes.
+    /// Move every byte written so far to the end of `into`. When `into` is
+    /// empty the buffers are swapped (no copy): `into`'s allocation becomes
+    /// the outbox's for the next writes.
     pub fn take_into(&self, into: &mut Vec<u8>) {
         let mut state = self.lock();
-        into.extend_from_slice(&state.bytes);
-        state.bytes.clear();
+        if into.is_empty() {
+            std::mem::swap(into, &mut state.bytes);
+        } else {
+            into.extend_from_slice(&state.bytes);
+            state.bytes.clear();
+        }
     }
 
     /// How many bytes wait to be taken.
@@ -135,5 +191,16 @@ impl Wire for OutboxWire {
     fn wire_close(&mut self, immediate: bool) {
         let mut state = self.0.lock();
         state.close.get_or_insert(immediate);
+    }
+
+    fn write_owned(&mut self, data: &mut Vec<u8>) {
+        let mut state = self.0.lock();
+        if state.bytes.is_empty() {
+            std::mem::swap(&mut state.bytes, data);
+        } else {
+            state.bytes.extend_from_slice(data);
+            data.clear();
+        }
+        state.writes += 1;
     }
 }

@@ -9,7 +9,6 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ClientConnection, Connection, SignatureScheme};
-use wiretls_core::record::RecordBoundaries;
 use wiretls_core::{
     Alert, AlertDescription, ChainRequest, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo,
     DistinguishedName, Engine as _, Error, Feature, Session, SessionContext, SessionStatus, Side,
@@ -64,7 +63,6 @@ pub(crate) struct ClientSession {
     hooks: Option<Arc<Hooks>>,
     prepared: Arc<PreparedClient>,
     peer_closed: bool,
-    records: RecordBoundaries,
     engine: &'static str,
 }
 
@@ -88,14 +86,7 @@ impl ClientSession {
         let mut conn = ClientConnection::new(prepared.config.clone(), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
-        Ok(Self {
-            conn: conn.into(),
-            hooks,
-            prepared,
-            peer_closed: false,
-            records: RecordBoundaries::new(),
-            engine: engine.name(),
-        })
+        Ok(Self { conn: conn.into(), hooks, prepared, peer_closed: false, engine: engine.name() })
     }
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
@@ -115,7 +106,7 @@ impl Session for ClientSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
         let scope = self.hooks.as_ref().map(Scope::enter);
-        let result = pump::read(&mut self.conn, &mut self.records, input, plaintext, out);
+        let result = pump::read(&mut self.conn, input, plaintext, out);
         drop(scope);
         if let Some(failure) =
             self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure)

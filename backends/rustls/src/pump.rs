@@ -4,7 +4,6 @@
 use std::io::Read;
 
 use rustls::Connection;
-use wiretls_core::record::RecordBoundaries;
 use wiretls_core::Error;
 
 use crate::errors::translate;
@@ -15,63 +14,77 @@ pub(crate) struct Pumped {
     pub(crate) peer_closed: bool,
 }
 
-/// Feed `input` one record at a time, collect plaintext, write everything
-/// rustls wants to send. Stopping at record boundaries makes two things
-/// exact: bytes after the peer's `close_notify` are never processed (RFC
-/// 8446 6.1: they are ignored), and the plaintext of every record before a
-/// faulty one is collected before the fault is reported.
+/// Feed `input` to rustls, collect plaintext, write everything rustls wants
+/// to send. rustls processes as many records per call as its buffer holds,
+/// as an application driving it directly would; the plaintext of records
+/// before a faulty one is still collected before the fault is reported, and
+/// nothing after the peer's `close_notify` is fed (RFC 8446 6.1: it is
+/// ignored).
 pub(crate) fn read(
     conn: &mut Connection,
-    records: &mut RecordBoundaries,
     mut input: &[u8],
     plaintext: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) -> Result<Pumped, rustls::Error> {
     let mut pumped = Pumped::default();
     while !input.is_empty() {
-        let (mut piece, complete) = records.next_piece(&mut input);
-        while !piece.is_empty() {
-            // `&[u8]` advances as rustls reads from it.
-            match conn.read_tls(&mut piece) {
-                Ok(n) if n > 0 => {}
-                // rustls refuses more input: an over-long record fills its
-                // buffer. Processing what it holds reports the real fault.
-                refused => {
-                    if let Err(e) = conn.process_new_packets() {
-                        write(conn, out);
-                        return Err(e);
-                    }
-                    let why = refused.map_or_else(|e| e.to_string(), |_| "rustls took no input".into());
-                    return Err(rustls::Error::General(why));
+        // `&[u8]` advances as rustls reads from it.
+        match conn.read_tls(&mut input) {
+            Ok(n) if n > 0 => {}
+            // rustls refuses more input: an over-long record fills its
+            // buffer. Processing what it holds reports the real fault.
+            refused => {
+                if let Err(e) = conn.process_new_packets() {
+                    drain(conn, plaintext);
+                    write(conn, out);
+                    return Err(e);
                 }
+                let why = refused.map_or_else(|e| e.to_string(), |_| "rustls took no input".into());
+                return Err(rustls::Error::General(why));
             }
         }
-        if !complete {
-            break;
-        }
-        let state = match conn.process_new_packets() {
-            Ok(state) => state,
+        match conn.process_new_packets() {
+            Ok(state) => {
+                let n = state.plaintext_bytes_to_read();
+                if n > 0 {
+                    let start = plaintext.len();
+                    plaintext.resize(start + n, 0);
+                    if let Err(e) = conn.reader().read_exact(&mut plaintext[start..]) {
+                        plaintext.truncate(start);
+                        return Err(rustls::Error::General(e.to_string()));
+                    }
+                }
+                if state.peer_has_closed() {
+                    pumped.peer_closed = true;
+                    break;
+                }
+            }
             Err(e) => {
+                // What arrived before the fault is delivered first.
+                drain(conn, plaintext);
                 write(conn, out);
                 return Err(e);
             }
-        };
-        let n = state.plaintext_bytes_to_read();
-        if n > 0 {
-            let start = plaintext.len();
-            plaintext.resize(start + n, 0);
-            if let Err(e) = conn.reader().read_exact(&mut plaintext[start..]) {
-                plaintext.truncate(start);
-                return Err(rustls::Error::General(e.to_string()));
-            }
-        }
-        if state.peer_has_closed() {
-            pumped.peer_closed = true;
-            break;
         }
     }
     write(conn, out);
     Ok(pumped)
+}
+
+/// Move whatever plaintext rustls still holds to `plaintext` (after a
+/// fault, when its state no longer says how much).
+fn drain(conn: &mut Connection, plaintext: &mut Vec<u8>) {
+    loop {
+        let start = plaintext.len();
+        plaintext.resize(start + 16 * 1024, 0);
+        match conn.reader().read(&mut plaintext[start..]) {
+            Ok(n) if n > 0 => plaintext.truncate(start + n),
+            _ => {
+                plaintext.truncate(start);
+                return;
+            }
+        }
+    }
 }
 
 /// Write everything rustls has queued to `out`.

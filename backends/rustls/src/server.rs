@@ -284,7 +284,7 @@ impl ServerSession {
                     pump::send(&mut conn, &queued, out, self.engine)?;
                 }
                 let scope = self.hooks.as_ref().map(Scope::enter);
-                let result = pump::read(&mut conn, &mut self.records, &pending, plaintext, out);
+                let result = pump::read(&mut conn, &pending, plaintext, out);
                 drop(scope);
                 self.state = State::Connected(Box::new(conn));
                 self.finish(result, out, start)
@@ -340,7 +340,7 @@ impl Session for ServerSession {
             State::Connected(conn) => {
                 let start = out.len();
                 let scope = self.hooks.as_ref().map(Scope::enter);
-                let result = pump::read(conn, &mut self.records, input, plaintext, out);
+                let result = pump::read(conn, input, plaintext, out);
                 drop(scope);
                 self.finish(result, out, start)
             }

@@ -1,0 +1,336 @@
+//! The engine comparison: runs each engine's bench binary (rustls with the
+//! null engine, OpenSSL, BoringSSL: they cannot share a process), counts
+//! instructions per handshake under callgrind, measures `openssl speed`,
+//! and prints the comparison.
+//!
+//! `cargo build --profile bench -p wiretls-bench -p wiretls-bench-openssl -p wiretls-bench-boring --bins`
+//! then `target/release/bench [--quick] [--docs]` (`--docs` rewrites
+//! docs/benchmarks.md and its charts; `--json PATH` keeps the records).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use wiretls_bench::report::{self, compare, label, targets, Stat};
+use wiretls_bench::{Plan, Record, Test};
+
+const ENGINES: &[(&str, &str)] =
+    &[("rustls", "bench-rustls"), ("openssl", "bench-openssl"), ("boring", "bench-boring")];
+
+fn sibling(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("this binary's path");
+    exe.parent().unwrap_or(Path::new(".")).join(name)
+}
+
+fn run_engine(binary: &str, quick: bool) -> Vec<Record> {
+    let path = sibling(binary);
+    let output = Command::new(&path)
+        .arg(if quick { "--quick" } else { "--full" })
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e} (build the bench binaries first)", path.display()));
+    assert!(output.status.success(), "{binary} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{binary}'s output: {e}"))
+}
+
+/// Instructions for `count` handshakes on `path`, under callgrind.
+fn instructions(binary: &str, path: &str, count: usize) -> Result<f64, String> {
+    let output = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(sibling(binary))
+        .args(["--handshakes", &count.to_string(), "--path", path])
+        .output()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stderr);
+    text.lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .ok_or_else(|| format!("no instruction count from callgrind:\n{text}"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let plan = if quick { Plan::QUICK } else { Plan::FULL };
+    let started = Instant::now();
+    let mut records = Vec::new();
+    for (engine, binary) in ENGINES {
+        eprintln!("measuring {engine} ...");
+        records.extend(run_engine(binary, quick));
+    }
+    if !args.iter().any(|a| a == "--no-callgrind") {
+        let (few, many) = (1usize, if quick { 6 } else { 11 });
+        for (engine, binary) in ENGINES {
+            for path in ["wiretls", "native"] {
+                eprintln!("callgrind {engine} {path} ...");
+                let per = instructions(binary, path, few)
+                    .and_then(|a| instructions(binary, path, many).map(|b| (b - a) / (many - few) as f64));
+                records.push(Record {
+                    engine: (*engine).into(),
+                    path: path.into(),
+                    test: Test::Instructions,
+                    client: per.as_ref().map(|p| vec![*p]).unwrap_or_default(),
+                    server: Vec::new(),
+                    memory: None,
+                    note: per.err(),
+                });
+            }
+        }
+    }
+    match wiretls_bench::ceiling::openssl_speed(if quick { 1 } else { 3 }) {
+        Ok(mbps) => records.push(Record {
+            engine: "openssl speed".into(),
+            path: "ceiling".into(),
+            test: Test::OpensslSpeed,
+            client: vec![mbps],
+            server: Vec::new(),
+            memory: None,
+            note: None,
+        }),
+        Err(why) => eprintln!("{why}"),
+    }
+    let elapsed = started.elapsed();
+    println!("{}", report::table(&records));
+    let summary = summary(&records);
+    println!("{summary}");
+    println!("run in {:.0} s ({} mode)", elapsed.as_secs_f64(), if quick { "quick" } else { "full" });
+    let json = option("--json").unwrap_or_else(|| "target/bench-results.json".into());
+    std::fs::write(&json, serde_json::to_string_pretty(&records).expect("JSON")).expect("write the JSON");
+    if args.iter().any(|a| a == "--docs") {
+        docs::write(&records, &summary, &plan, quick, elapsed.as_secs_f64());
+    }
+}
+
+/// The targets, checked: one line each.
+fn summary(records: &[Record]) -> String {
+    let mut out = String::from("Targets (wiretls / native):\n");
+    for c in compare(records) {
+        if let Some((rc, rs)) = c.ratios() {
+            let worst = rc.min(rs);
+            let mark = if worst >= targets::MIN_RATIO { "ok " } else { "MISS" };
+            out.push_str(&format!(
+                "  {mark} {:<8} {:<38} client {rc:.3}  server {rs:.3}\n",
+                c.engine,
+                label(&c.test)
+            ));
+        }
+    }
+    for (engine, _) in ENGINES {
+        let get = |path: &str| {
+            records
+                .iter()
+                .find(|r| r.engine == *engine && r.path == path && r.test == Test::Instructions)
+                .and_then(|r| r.client.first().copied())
+        };
+        if let (Some(w), Some(n)) = (get("wiretls"), get("native")) {
+            let ratio = w / n;
+            let mark = if ratio <= targets::MAX_INSTRUCTIONS { "ok " } else { "MISS" };
+            out.push_str(&format!(
+                "  {mark} {engine:<8} instructions per handshake {w:.0} vs {n:.0}: {ratio:.3}\n"
+            ));
+        }
+        if let (Some(w), Some(n)) =
+            (report::memory(records, engine, "wiretls"), report::memory(records, engine, "native"))
+        {
+            for (side, wb, nb) in
+                [("client", w.idle_client, n.idle_client), ("server", w.idle_server, n.idle_server)]
+            {
+                let extra = wb - nb;
+                let mark = if extra <= targets::MAX_IDLE_EXTRA { "ok " } else { "MISS" };
+                out.push_str(&format!(
+                    "  {mark} {engine:<8} idle {side} connection {wb} B vs {nb} B: {extra:+} B\n"
+                ));
+            }
+        }
+    }
+    out
+}
+
+mod docs {
+    use std::fmt::Write;
+
+    use super::*;
+    use wiretls_core::Aead;
+
+    fn stat(s: &Stat) -> String {
+        format!("{:.0} ({:.0}-{:.0})", s.median, s.min, s.max)
+    }
+
+    pub(super) fn write(records: &[Record], summary: &str, plan: &Plan, quick: bool, seconds: f64) {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+            })
+            .unwrap_or_default();
+        let mut md = String::new();
+        let _ = writeln!(
+            md,
+            "# Benchmarks\n\nGenerated by `bash ci/bench.sh --docs` ({} mode, {seconds:.0} s) on {} x {cpu}. \
+             Each engine runs the same scenarios through wiretls, through its own API (\"native\", configured \
+             as wiretls configures it), and the null engine (no cryptography) shows the harness and wiretls's own \
+             layers. Client and server run on one thread over memory buffers; figures are each side's CPU time \
+             (thread CPU clock, per batch of calls): medians of {} interleaved runs, (min-max). Ratios are \
+             wiretls / native medians. OpenSSL and BoringSSL run in their own processes.\n",
+            if quick { "quick" } else { "full" },
+            std::thread::available_parallelism().map_or(0, usize::from),
+            plan.runs
+        );
+        let _ = writeln!(md, "## Targets\n\n```\n{summary}```\n");
+        let _ = writeln!(
+            md,
+            "## Ceilings (16 KiB records, MB/s)\n\n| engine | AEAD | seal | open |\n|---|---|---:|---:|"
+        );
+        for r in records.iter().filter(|r| r.path == "ceiling") {
+            let (a, b) = (r.client.first().copied().unwrap_or(0.0), r.server.first().copied().unwrap_or(0.0));
+            let _ = writeln!(
+                md,
+                "| {} | {} | {a:.0} | {} |",
+                r.engine,
+                label(&r.test),
+                if b > 0.0 { format!("{b:.0}") } else { "-".into() }
+            );
+        }
+        let _ = writeln!(
+            md,
+            "\n## Bulk (MB/s: client = send, server = receive)\n\n| engine | test | wiretls client | wiretls server | native client | native server | ratio c/s | share of AEAD ceiling (wiretls send/recv) |\n|---|---|---:|---:|---:|---:|---:|---:|"
+        );
+        let comparisons = compare(records);
+        for c in comparisons.iter().filter(|c| matches!(c.test, Test::Bulk { .. })) {
+            let Test::Bulk { setup, .. } = &c.test else { continue };
+            let aead: Aead = setup.suite.info().aead;
+            let share = match (c.wiretls, report::ceiling(records, &c.engine, aead)) {
+                (Some((w, r)), Some(ceil)) => format!(
+                    "{:.0}% / {:.0}%",
+                    100.0 * w.median / ceil.client[0],
+                    100.0 * r.median / ceil.server.first().copied().unwrap_or(f64::NAN)
+                ),
+                _ => "-".into(),
+            };
+            row(&mut md, c, share);
+        }
+        let _ = writeln!(
+            md,
+            "\n## Full handshakes (per second of each side's CPU; TLS 1.3, AES-128-GCM)\n\n| engine | test | wiretls client | wiretls server | native client | native server | ratio c/s | |\n|---|---|---:|---:|---:|---:|---:|---|"
+        );
+        for c in comparisons.iter().filter(|c| matches!(c.test, Test::Handshake { .. })) {
+            row(&mut md, c, String::new());
+        }
+        let _ = writeln!(md, "\n## Instructions per full handshake, both sides (callgrind, (N - 1) handshakes difference)\n\n| engine | wiretls | native | ratio |\n|---|---:|---:|---:|");
+        for (engine, _) in ENGINES {
+            let get = |path: &str| {
+                records
+                    .iter()
+                    .find(|r| r.engine == *engine && r.path == path && r.test == Test::Instructions)
+                    .and_then(|r| r.client.first().copied())
+            };
+            if let (Some(w), Some(n)) = (get("wiretls"), get("native")) {
+                let _ = writeln!(md, "| {engine} | {w:.0} | {n:.0} | {:.3} |", w / n);
+            }
+        }
+        let _ = writeln!(md, "\n## Memory (heap bytes, glibc mallinfo2: Rust and C allocations)\n\n| engine | path | stage | client | server |\n|---|---|---|---:|---:|");
+        for (engine, _) in ENGINES.iter().chain([("null", "")].iter()) {
+            for path in ["wiretls", "native", "null"] {
+                if let Some(m) = report::memory(records, engine, path) {
+                    for (stage, c, s) in &m.stages {
+                        let _ = writeln!(md, "| {engine} | {path} | {stage} | {c} | {s} |");
+                    }
+                    let _ = writeln!(
+                        md,
+                        "| {engine} | {path} | **per idle established connection** | **{}** | **{}** |",
+                        m.idle_client, m.idle_server
+                    );
+                }
+            }
+        }
+        let _ = writeln!(md, "\n## The null engine (no cryptography)\n\nWhat moving records through the harness and wiretls's own layers costs, in MB/s of CPU (client = send, server = receive).\n\n| test | client | server |\n|---|---:|---:|");
+        for r in records.iter().filter(|r| r.path == "null" && matches!(r.test, Test::Bulk { .. })) {
+            if let (Some(c), Some(s)) = (Stat::of(&r.client), Stat::of(&r.server)) {
+                let _ = writeln!(md, "| {} | {} | {} |", label(&r.test), stat(&c), stat(&s));
+            }
+        }
+        let _ = writeln!(md, "\n## Charts\n\n![bulk](bench-bulk.svg)\n\n![handshakes](bench-handshakes.svg)\n\n![ratios](bench-ratios.svg)\n");
+        std::fs::write("docs/benchmarks.md", md).expect("write docs/benchmarks.md");
+        charts(records);
+    }
+
+    fn row(md: &mut String, c: &report::Comparison, extra: String) {
+        let cell = |s: Option<(Stat, Stat)>, side: usize| {
+            s.map_or("-".into(), |s| stat(if side == 0 { &s.0 } else { &s.1 }))
+        };
+        let ratio = c.ratios().map_or("-".into(), |(a, b)| format!("{a:.3} / {b:.3}"));
+        let note = c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "| {} | {}{note} | {} | {} | {} | {} | {ratio} | {extra} |",
+            c.engine,
+            label(&c.test),
+            cell(c.wiretls, 0),
+            cell(c.wiretls, 1),
+            cell(c.native, 0),
+            cell(c.native, 1)
+        );
+    }
+
+    fn charts(records: &[Record]) {
+        let comparisons = compare(records);
+        let mut bulk_rows = Vec::new();
+        let mut hs_rows = Vec::new();
+        let mut ratio_rows = Vec::new();
+        for c in &comparisons {
+            let median = |s: Option<(Stat, Stat)>| s.map(|s| s.0.median);
+            match &c.test {
+                Test::Bulk { size, .. } if *size == 16 * 1024 => {
+                    bulk_rows.push((
+                        format!("{} {}", c.engine, label(&c.test)),
+                        vec![median(c.wiretls), median(c.native)],
+                    ));
+                }
+                Test::Handshake { .. } => {
+                    hs_rows.push((
+                        format!("{} {}", c.engine, label(&c.test)),
+                        vec![median(c.wiretls), median(c.native)],
+                    ));
+                }
+                _ => {}
+            }
+            if let Some((a, b)) = c.ratios() {
+                ratio_rows.push((format!("{} {}", c.engine, label(&c.test)), vec![Some(a), Some(b)]));
+            }
+        }
+        let write =
+            |name: &str, svg: String| std::fs::write(format!("docs/{name}"), svg).expect("write a chart");
+        write(
+            "bench-bulk.svg",
+            report::svg_bars(
+                "Bulk send, 16 KiB writes (MB/s of client CPU)",
+                "MB/s",
+                &["wiretls", "native"],
+                &bulk_rows,
+                None,
+            ),
+        );
+        write(
+            "bench-handshakes.svg",
+            report::svg_bars(
+                "Full handshakes per second of client CPU",
+                "handshakes/s",
+                &["wiretls", "native"],
+                &hs_rows,
+                None,
+            ),
+        );
+        write(
+            "bench-ratios.svg",
+            report::svg_bars(
+                "wiretls / native (client, server)",
+                "ratio",
+                &["client", "server"],
+                &ratio_rows,
+                Some(targets::MIN_RATIO),
+            ),
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! # wiretls-bench
+//!
+//! The engine comparison people run to choose an engine, and the check on
+//! what wiretls's own layers cost. For each engine the same scenarios run
+//! three ways in one process: through wiretls, through the engine's own
+//! API, and (once) through the null engine, which has no cryptography and
+//! shows the harness's and wiretls's cost alone. Runs of the wiretls and
+//! native paths are interleaved; reports give medians with min and max,
+//! and ratios wiretls / native.
+//!
+//! OpenSSL and BoringSSL never share a process: each engine set has its own
+//! binary (`bench-openssl`, `bench-boring`), and the `bench` driver runs
+//! them and merges their JSON.
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
+#[allow(unsafe_code)]
+pub mod alloc;
+pub mod ceiling;
+pub mod fixtures;
+pub mod harness;
+pub mod native_rustls;
+pub mod null;
+pub mod report;
+pub mod wiretls_path;
+
+use serde::{Deserialize, Serialize};
+use wiretls_core::{Aead, CipherSuite, KeyType, NamedGroup, ProtocolVersion};
+
+use crate::harness::{Memory, Path, Setup};
+
+/// How much to measure.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Plan {
+    /// Interleaved runs of each path per scenario.
+    pub runs: usize,
+    /// Bytes per bulk run.
+    pub bulk_bytes: usize,
+    /// Handshakes per handshake run.
+    pub handshakes: usize,
+    /// AEAD ceiling rounds of 16 KiB.
+    pub ceiling_rounds: usize,
+}
+
+impl Plan {
+    /// The quick mode CI runs.
+    pub const QUICK: Plan = Plan { runs: 3, bulk_bytes: 2 << 20, handshakes: 20, ceiling_rounds: 256 };
+    /// The full run behind docs/benchmarks.md.
+    pub const FULL: Plan = Plan { runs: 7, bulk_bytes: 8 << 20, handshakes: 60, ceiling_rounds: 2048 };
+
+    /// The plan an engine binary's arguments ask for.
+    pub fn from_args(args: &[String]) -> Plan {
+        if args.iter().any(|a| a == "--quick") {
+            Self::QUICK
+        } else {
+            Self::FULL
+        }
+    }
+}
+
+/// The write sizes of the bulk scenarios.
+pub const WRITE_SIZES: &[usize] = &[1024, 16 * 1024, 1 << 20];
+
+/// The bulk setups: each AEAD in TLS 1.2 (ECDSA suites) and TLS 1.3, P-256, X25519.
+pub fn bulk_setups() -> Vec<Setup> {
+    use CipherSuite as S;
+    [
+        S::TLS13_AES_128_GCM_SHA256,
+        S::TLS13_AES_256_GCM_SHA384,
+        S::TLS13_CHACHA20_POLY1305_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    ]
+    .into_iter()
+    .map(|suite| Setup {
+        version: suite.version(),
+        suite,
+        key: KeyType::EcdsaP256,
+        group: NamedGroup::X25519,
+    })
+    .collect()
+}
+
+/// The handshake setups: TLS 1.3, AES-128-GCM, {P-256, RSA-2048} x {X25519, X25519MLKEM768}.
+pub fn handshake_setups() -> Vec<Setup> {
+    let mut out = Vec::new();
+    for key in [KeyType::EcdsaP256, KeyType::Rsa] {
+        for group in [NamedGroup::X25519, NamedGroup::X25519MLKEM768] {
+            out.push(Setup {
+                version: ProtocolVersion::Tls13,
+                suite: CipherSuite::TLS13_AES_128_GCM_SHA256,
+                key,
+                group,
+            });
+        }
+    }
+    out
+}
+
+/// The setup of instruction counts and memory: TLS 1.3, AES-128-GCM, P-256, X25519.
+pub const BASE: Setup = Setup {
+    version: ProtocolVersion::Tls13,
+    suite: CipherSuite::TLS13_AES_128_GCM_SHA256,
+    key: KeyType::EcdsaP256,
+    group: NamedGroup::X25519,
+};
+
+/// What was measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Test {
+    /// Bulk transfer: client = send MB/s, server = receive MB/s.
+    Bulk {
+        /// The setup.
+        setup: Setup,
+        /// Bytes per write.
+        size: usize,
+    },
+    /// Full handshakes: handshakes per second of each side's CPU.
+    Handshake {
+        /// The setup.
+        setup: Setup,
+    },
+    /// Memory (see [`Record::memory`]).
+    Memory,
+    /// The engine's AEAD on 16 KiB: client = seal MB/s, server = open MB/s.
+    Ceiling {
+        /// The AEAD.
+        aead: Aead,
+    },
+    /// Instructions per full handshake, both sides (callgrind).
+    Instructions,
+    /// `openssl speed -evp aes-128-gcm -bytes 16384` (client = MB/s).
+    OpensslSpeed,
+}
+
+/// One measurement series.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Record {
+    /// The engine.
+    pub engine: String,
+    /// `wiretls`, `native`, `null` or `ceiling`.
+    pub path: String,
+    /// What.
+    pub test: Test,
+    /// The client-side (or only) figure of each run.
+    pub client: Vec<f64>,
+    /// The server-side figure of each run.
+    pub server: Vec<f64>,
+    /// Memory, for [`Test::Memory`].
+    pub memory: Option<Memory>,
+    /// Why there is no figure, when there is none.
+    pub note: Option<String>,
+}
+
+impl Record {
+    fn new(path: &dyn Path, test: Test) -> Self {
+        Self {
+            engine: path.engine().to_owned(),
+            path: path.path().to_owned(),
+            test,
+            client: Vec::new(),
+            server: Vec::new(),
+            memory: None,
+            note: None,
+        }
+    }
+}
+
+/// Measure every scenario on `paths` (typically wiretls and native for one
+/// engine), interleaving their runs.
+pub fn measure(paths: &[&dyn Path], plan: &Plan) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut series = |test: Test, f: &mut dyn FnMut(&dyn Path) -> Result<(f64, f64), String>| {
+        let mut records: Vec<Record> = paths.iter().map(|p| Record::new(*p, test.clone())).collect();
+        for run in 0..plan.runs {
+            for k in 0..paths.len() {
+                // Alternate the order from run to run.
+                let i = if run % 2 == 0 { k } else { paths.len() - 1 - k };
+                if records[i].note.is_some() {
+                    continue;
+                }
+                match f(paths[i]) {
+                    Ok((c, s)) => {
+                        records[i].client.push(c);
+                        records[i].server.push(s);
+                    }
+                    Err(why) => records[i].note = Some(why),
+                }
+            }
+        }
+        out.extend(records);
+    };
+    for setup in bulk_setups() {
+        for &size in WRITE_SIZES {
+            let total = plan.bulk_bytes.max(size);
+            series(Test::Bulk { setup, size }, &mut |p| harness::bulk(p, &setup, size, total));
+        }
+    }
+    for setup in handshake_setups() {
+        series(Test::Handshake { setup }, &mut |p| harness::handshakes(p, &setup, plan.handshakes));
+    }
+    for path in paths {
+        let mut record = Record::new(*path, Test::Memory);
+        match harness::memory(*path, &BASE) {
+            Ok(memory) => record.memory = Some(memory),
+            Err(why) => record.note = Some(why),
+        }
+        out.push(record);
+    }
+    out
+}
+
+/// The AEAD ceilings as records.
+pub fn ceiling_records(engine: &str, rates: impl Fn(Aead) -> ceiling::Rates) -> Vec<Record> {
+    [Aead::Aes128Gcm, Aead::Aes256Gcm, Aead::ChaCha20Poly1305]
+        .into_iter()
+        .map(|aead| {
+            let r = rates(aead);
+            Record {
+                engine: engine.to_owned(),
+                path: "ceiling".into(),
+                test: Test::Ceiling { aead },
+                client: vec![r.seal],
+                server: vec![r.open],
+                memory: None,
+                note: None,
+            }
+        })
+        .collect()
+}
+
+/// The body of an engine's bench binary: with `--handshakes N --path P`, run
+/// N handshakes of [`BASE`] on that path (for callgrind); otherwise measure
+/// everything and print JSON records on stdout.
+pub fn engine_main(paths: Vec<Box<dyn Path>>, ceilings: impl Fn(&Plan) -> Vec<Record>) {
+    let args: Vec<String> = std::env::args().collect();
+    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    if let (Some(count), Some(path)) = (option("--handshakes"), option("--path")) {
+        let count: usize = count.parse().expect("a handshake count");
+        let path = paths.iter().find(|p| p.path() == path).expect("a known path");
+        for _ in 0..count {
+            harness::pair(&**path, &BASE).expect("a handshake");
+        }
+        return;
+    }
+    let plan = Plan::from_args(&args);
+    let refs: Vec<&dyn Path> = paths.iter().map(|p| &**p).collect();
+    let mut records = measure(&refs, &plan);
+    records.extend(ceilings(&plan));
+    println!("{}", serde_json::to_string(&records).expect("records as JSON"));
+}

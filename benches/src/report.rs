@@ -1,0 +1,259 @@
+//! Turning records into the comparison: medians with min and max, ratios
+//! wiretls / native, shares of the AEAD ceilings, the targets, a text table,
+//! Markdown and SVG charts.
+
+use std::fmt::Write;
+
+use serde::{Deserialize, Serialize};
+use wiretls_core::Aead;
+
+use crate::harness::Memory;
+use crate::{Record, Test};
+
+/// Median, min and max of a series.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct Stat {
+    /// The median.
+    pub median: f64,
+    /// The smallest value.
+    pub min: f64,
+    /// The largest value.
+    pub max: f64,
+}
+
+impl Stat {
+    /// The statistics of `values` (`None` when empty).
+    pub fn of(values: &[f64]) -> Option<Stat> {
+        if values.is_empty() {
+            return None;
+        }
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
+        Some(Stat { median, min: v[0], max: v[n - 1] })
+    }
+}
+
+/// wiretls against native for one engine and one test.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The engine.
+    pub engine: String,
+    /// The test.
+    pub test: Test,
+    /// Through wiretls: client side, server side.
+    pub wiretls: Option<(Stat, Stat)>,
+    /// The engine's own API.
+    pub native: Option<(Stat, Stat)>,
+    /// Why a path has no figure.
+    pub note: Option<String>,
+}
+
+impl Comparison {
+    /// wiretls / native, client side and server side (medians).
+    pub fn ratios(&self) -> Option<(f64, f64)> {
+        let (w, n) = (self.wiretls?, self.native?);
+        Some((w.0.median / n.0.median, w.1.median / n.1.median))
+    }
+}
+
+fn stats(r: &Record) -> Option<(Stat, Stat)> {
+    Some((Stat::of(&r.client)?, Stat::of(&r.server)?))
+}
+
+/// Pair wiretls and native records of the same engine and test.
+pub fn compare(records: &[Record]) -> Vec<Comparison> {
+    let mut out: Vec<Comparison> = Vec::new();
+    for r in records.iter().filter(|r| matches!(r.test, Test::Bulk { .. } | Test::Handshake { .. })) {
+        if r.path != "wiretls" && r.path != "native" {
+            continue;
+        }
+        let i = match out.iter().position(|c| c.engine == r.engine && c.test == r.test) {
+            Some(i) => i,
+            None => {
+                out.push(Comparison {
+                    engine: r.engine.clone(),
+                    test: r.test.clone(),
+                    wiretls: None,
+                    native: None,
+                    note: None,
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        match r.path.as_str() {
+            "wiretls" => c.wiretls = stats(r),
+            _ => c.native = stats(r),
+        }
+        if r.note.is_some() {
+            c.note = r.note.clone();
+        }
+    }
+    out
+}
+
+/// The ceiling record of an engine's AEAD.
+pub fn ceiling<'a>(records: &'a [Record], engine: &str, aead: Aead) -> Option<&'a Record> {
+    records.iter().find(|r| r.engine == engine && r.test == Test::Ceiling { aead })
+}
+
+/// A short name for a test.
+pub fn label(test: &Test) -> String {
+    match test {
+        Test::Bulk { setup, size } => {
+            let size = match size {
+                s if *s >= 1 << 20 => format!("{} MiB", s >> 20),
+                s => format!("{} KiB", s >> 10),
+            };
+            format!("bulk {} {:?} {size}", setup.version, setup.suite.info().aead)
+        }
+        Test::Handshake { setup } => format!("handshake {:?} {}", setup.key, setup.group),
+        Test::Memory => "memory".into(),
+        Test::Ceiling { aead } => format!("ceiling {aead:?}"),
+        Test::Instructions => "instructions per handshake".into(),
+        Test::OpensslSpeed => "openssl speed".into(),
+    }
+}
+
+/// The targets of the comparison.
+pub mod targets {
+    /// wiretls at least this share of native throughput and handshake rate.
+    pub const MIN_RATIO: f64 = 0.97;
+    /// wiretls at most this many times native's instructions per handshake.
+    pub const MAX_INSTRUCTIONS: f64 = 1.03;
+    /// wiretls at most this many bytes more per established idle connection.
+    pub const MAX_IDLE_EXTRA: i64 = 2048;
+}
+
+fn fmt_stat(s: &Stat) -> String {
+    format!("{:.0} [{:.0}-{:.0}]", s.median, s.min, s.max)
+}
+
+/// The comparison as a plain-text table.
+pub fn table(records: &[Record]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<8} {:<38} {:>20} {:>20} {:>20} {:>20} {:>6} {:>6}",
+        "engine",
+        "test",
+        "wiretls client",
+        "wiretls server",
+        "native client",
+        "native server",
+        "ratio",
+        "ratio"
+    );
+    for c in compare(records) {
+        let cell = |s: Option<(crate::report::Stat, crate::report::Stat)>, side: usize| {
+            s.map_or("-".to_owned(), |s| fmt_stat(if side == 0 { &s.0 } else { &s.1 }))
+        };
+        let (rc, rs) =
+            c.ratios().map_or(("-".into(), "-".into()), |(a, b)| (format!("{a:.3}"), format!("{b:.3}")));
+        let _ = writeln!(
+            out,
+            "{:<8} {:<38} {:>20} {:>20} {:>20} {:>20} {:>6} {:>6}{}",
+            c.engine,
+            label(&c.test),
+            cell(c.wiretls, 0),
+            cell(c.wiretls, 1),
+            cell(c.native, 0),
+            cell(c.native, 1),
+            rc,
+            rs,
+            c.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// Memory records of an engine, by path.
+pub fn memory<'a>(records: &'a [Record], engine: &str, path: &str) -> Option<&'a Memory> {
+    records.iter().find(|r| r.engine == engine && r.path == path && r.test == Test::Memory)?.memory.as_ref()
+}
+
+/// A grouped horizontal bar chart as SVG: `rows` of `(label, values)`, one
+/// bar per series, drawn against a common scale.
+pub fn svg_bars(
+    title: &str,
+    unit: &str,
+    series: &[&str],
+    rows: &[(String, Vec<Option<f64>>)],
+    rule: Option<f64>,
+) -> String {
+    const COLORS: [&str; 4] = ["#3b6ea8", "#d98b2b", "#6b9e4a", "#8c5aa8"];
+    let bar = 12.0;
+    let gap = 10.0;
+    let left = 260.0;
+    let width = 720.0;
+    let row_height = series.len() as f64 * bar + gap;
+    let height = 60.0 + rows.len() as f64 * row_height + 30.0;
+    let max = rows
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .copied()
+        .chain(rule)
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let scale = (width - left - 80.0) / max;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" font-size=\"14\">{title}</text>\n"
+    );
+    for (i, name) in series.iter().enumerate() {
+        let x = left + i as f64 * 120.0;
+        let _ = writeln!(
+            s,
+            "<rect x=\"{x}\" y=\"30\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"39\">{name}</text>",
+            COLORS[i % 4],
+            x + 14.0
+        );
+    }
+    for (r, (name, values)) in rows.iter().enumerate() {
+        let y0 = 55.0 + r as f64 * row_height;
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{name}</text>",
+            left - 6.0,
+            y0 + row_height / 2.0
+        );
+        for (i, v) in values.iter().enumerate() {
+            let y = y0 + i as f64 * bar;
+            match v {
+                Some(v) => {
+                    let _ = writeln!(
+                        s,
+                        "<rect x=\"{left}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\">{v:.2}</text>",
+                        v * scale,
+                        bar - 2.0,
+                        COLORS[i % 4],
+                        left + v * scale + 4.0,
+                        y + bar - 3.0
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "<text x=\"{}\" y=\"{}\" fill=\"#888\">n/a</text>",
+                        left + 4.0,
+                        y + bar - 3.0
+                    );
+                }
+            }
+        }
+    }
+    if let Some(rule) = rule {
+        let x = left + rule * scale;
+        let _ = writeln!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"45\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{}\" fill=\"#c00\">{rule}</text>",
+            height - 25.0,
+            x + 3.0,
+            height - 12.0
+        );
+    }
+    let _ = writeln!(s, "<text x=\"{left}\" y=\"{}\" fill=\"#555\">{unit}</text>\n</svg>", height - 5.0);
+    s
+}

@@ -1,0 +1,116 @@
+//! Connections through wiretls, on any engine.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wiretls_core::{
+    CipherSuite, ClientTls, Connection, Engine, MemoryWire, NamedGroup, ProtocolVersion,
+    ServerCertificateChain, ServerTls,
+};
+
+use crate::fixtures;
+use crate::harness::{Endpoint, Path, Setup};
+
+/// wiretls over `engine`; configurations are made once per setup and reused.
+pub struct WiretlsPath {
+    engine: Box<dyn Engine>,
+    label: &'static str,
+    clients: RefCell<HashMap<Setup, ClientTls>>,
+    servers: RefCell<HashMap<Setup, ServerTls>>,
+}
+
+impl WiretlsPath {
+    /// wiretls over `engine` (`label`: `wiretls` or `null`).
+    pub fn new(engine: Box<dyn Engine>, label: &'static str) -> Self {
+        Self { engine, label, clients: RefCell::default(), servers: RefCell::default() }
+    }
+
+    /// The suites to configure: the one asked for, or every TLS 1.3 suite on
+    /// an engine that cannot choose them (the negotiated suite decides).
+    fn suites(&self, setup: &Setup) -> Vec<CipherSuite> {
+        if setup.version == ProtocolVersion::Tls13 && !self.engine.capabilities().tls13_suite_selection {
+            CipherSuite::ALL.iter().copied().filter(|s| s.version() == ProtocolVersion::Tls13).collect()
+        } else {
+            vec![setup.suite]
+        }
+    }
+}
+
+struct WiretlsEndpoint {
+    conn: Connection,
+}
+
+impl Endpoint for WiretlsEndpoint {
+    fn feed(&mut self, input: &[u8], plaintext: &mut Vec<u8>) {
+        if let Err(e) = self.conn.data_from_wire_into(input, plaintext) {
+            panic!("wiretls: {e}");
+        }
+    }
+
+    fn send(&mut self, data: &[u8]) {
+        if let Err(e) = self.conn.data_from_application(data) {
+            panic!("wiretls: {e}");
+        }
+    }
+
+    fn output(&mut self) -> &mut Vec<u8> {
+        // Invariant: every connection here has a MemoryWire, which has a buffer.
+        self.conn.wire_buffer().expect("a MemoryWire")
+    }
+
+    fn handshaking(&self) -> bool {
+        self.conn.is_handshaking()
+    }
+
+    fn negotiated(&self) -> (Option<ProtocolVersion>, Option<CipherSuite>, Option<NamedGroup>) {
+        let info = self.conn.info();
+        (info.version, info.cipher_suite, info.key_exchange_group)
+    }
+}
+
+impl Path for WiretlsPath {
+    fn engine(&self) -> &str {
+        self.engine.name()
+    }
+
+    fn path(&self) -> &'static str {
+        self.label
+    }
+
+    fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        let mut clients = self.clients.borrow_mut();
+        let tls = match clients.get(setup) {
+            Some(tls) => tls,
+            None => {
+                let tls = ClientTls::new(fixtures::SERVER_NAME)
+                    .and_then(|t| t.with_versions(&[setup.version]))
+                    .map_err(|e| e.to_string())?
+                    .with_trust_root(fixtures::roots())
+                    .with_cipher_suites(&self.suites(setup))
+                    .with_groups(&[setup.group])
+                    .with_resumption(false);
+                clients.entry(*setup).or_insert(tls)
+            }
+        };
+        let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
+        Ok(Box::new(WiretlsEndpoint { conn }))
+    }
+
+    fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        let mut servers = self.servers.borrow_mut();
+        let tls = match servers.get(setup) {
+            Some(tls) => tls,
+            None => {
+                let tls = ServerTls::new(Arc::new(ServerCertificateChain::from(fixtures::chain(setup.key))))
+                    .with_versions(&[setup.version])
+                    .map_err(|e| e.to_string())?
+                    .with_cipher_suites(&self.suites(setup))
+                    .with_groups(&[setup.group]);
+                servers.entry(*setup).or_insert(tls)
+            }
+        };
+        let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
+        Ok(Box::new(WiretlsEndpoint { conn }))
+    }
+}
