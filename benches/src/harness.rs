@@ -136,6 +136,15 @@ pub fn bulk(path: &dyn Path, setup: &Setup, write_size: usize, total: usize) -> 
     // Batches of about 1 MiB, so one side's calls are timed together.
     let batch = ((1 << 20) / write_size).clamp(1, writes);
     let mut plaintext = Vec::with_capacity(batch * write_size + 1024);
+    // One untimed batch first: every buffer on both sides grows to its
+    // steady size (page faults of fresh memory are not what is measured).
+    for _ in 0..batch {
+        client.send(&data);
+    }
+    let mut untimed = Duration::ZERO;
+    carry(&mut *client, &mut *server, &mut plaintext, &mut untimed);
+    server.output().clear();
+    plaintext.clear();
     let mut times = Sides::default();
     let mut received = 0;
     let mut sent = 0;
@@ -165,6 +174,8 @@ pub fn bulk(path: &dyn Path, setup: &Setup, write_size: usize, total: usize) -> 
 /// # Errors
 /// When the setup cannot be made.
 pub fn handshakes(path: &dyn Path, setup: &Setup, count: usize) -> Result<(f64, f64), String> {
+    // One untimed handshake: configurations are prepared once, before timing.
+    drop(pair(path, setup)?);
     let mut total = Sides::default();
     for _ in 0..count {
         let (_client, _server, times) = pair(path, setup)?;
