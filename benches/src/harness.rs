@@ -56,6 +56,34 @@ pub trait Path {
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String>;
 }
 
+/// A path measured under another path's name: the calibration run
+/// (`--calibrate`) measures the native path against itself this way, which
+/// shows the harness's own bias between the two slots (ideally ratios of 1).
+pub struct Alias {
+    /// The path measured.
+    pub inner: Box<dyn Path>,
+    /// The name it is measured under.
+    pub name: &'static str,
+}
+
+impl Path for Alias {
+    fn engine(&self) -> &str {
+        self.inner.engine()
+    }
+
+    fn path(&self) -> &'static str {
+        self.name
+    }
+
+    fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        self.inner.client(setup)
+    }
+
+    fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        self.inner.server(setup)
+    }
+}
+
 /// CPU time of each side.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sides {
@@ -120,70 +148,142 @@ pub fn pair(path: &dyn Path, setup: &Setup) -> Result<(Box<dyn Endpoint>, Box<dy
     Ok((client, server, times))
 }
 
-/// Bulk transfer, client to server: MB/s of the client's sending CPU time
-/// and of the server's receiving CPU time.
-///
-/// # Errors
-/// When the setup cannot be made, or the negotiated suite is not the one asked for.
-pub fn bulk(path: &dyn Path, setup: &Setup, write_size: usize, total: usize) -> Result<(f64, f64), String> {
-    let (mut client, mut server, _) = pair(path, setup)?;
-    let (version, suite, _) = client.negotiated();
-    if version != Some(setup.version) || suite != Some(setup.suite) {
-        return Err(format!("negotiated {version:?} {suite:?}, not {:?} {:?}", setup.version, setup.suite));
-    }
-    let data = vec![0x5au8; write_size];
-    let writes = (total / write_size).max(1);
-    // Batches of about 1 MiB, so one side's calls are timed together.
-    let batch = ((1 << 20) / write_size).clamp(1, writes);
-    let mut plaintext = Vec::with_capacity(batch * write_size + 1024);
-    // One untimed batch first: every buffer on both sides grows to its
-    // steady size (page faults of fresh memory are not what is measured).
-    for _ in 0..batch {
-        client.send(&data);
-    }
-    let mut untimed = Duration::ZERO;
-    carry(&mut *client, &mut *server, &mut plaintext, &mut untimed);
-    server.output().clear();
-    plaintext.clear();
-    let mut times = Sides::default();
-    let mut received = 0;
-    let mut sent = 0;
-    while sent < writes {
-        let n = batch.min(writes - sent);
-        timed(&mut times.client, || {
-            for _ in 0..n {
-                client.send(&data);
-            }
-        });
-        carry(&mut *client, &mut *server, &mut plaintext, &mut times.server);
-        server.output().clear();
-        received += plaintext.len();
-        sent += n;
-        plaintext.clear();
-    }
-    let bytes = writes * write_size;
-    if received != bytes {
-        return Err(format!("received {received} of {bytes} bytes"));
-    }
-    let mbps = |t: Duration| bytes as f64 / t.as_secs_f64() / 1e6;
-    Ok((mbps(times.client), mbps(times.server)))
+/// The order of `n` paths in round `round`: alternating, so neither path
+/// always runs first.
+fn order(n: usize, round: usize) -> impl Iterator<Item = usize> {
+    (0..n).map(move |k| if round % 2 == 0 { k } else { n - 1 - k })
 }
 
-/// Full handshakes: handshakes per second of each side's CPU time.
+/// Plaintext lands this far into the receive buffer: a large buffer starts
+/// at the same offset in its page as the engine's own large buffers, and
+/// copies between addresses 4 KiB apart run at half speed on x86 ("4K
+/// aliasing"), which made one path slow at random.
+const SKEW: usize = 1024 + 64;
+
+/// One bulk transfer in progress (see [`bulk`]).
+struct BulkRun {
+    client: Box<dyn Endpoint>,
+    server: Box<dyn Endpoint>,
+    data: Vec<u8>,
+    plaintext: Vec<u8>,
+    times: Sides,
+    received: usize,
+}
+
+impl BulkRun {
+    fn new(path: &dyn Path, setup: &Setup, write_size: usize, batch: usize) -> Result<Self, String> {
+        let (client, server, _) = pair(path, setup)?;
+        let (version, suite, _) = client.negotiated();
+        if version != Some(setup.version) || suite != Some(setup.suite) {
+            return Err(format!(
+                "negotiated {version:?} {suite:?}, not {:?} {:?}",
+                setup.version, setup.suite
+            ));
+        }
+        let mut run = BulkRun {
+            client,
+            server,
+            data: vec![0x5au8; write_size],
+            plaintext: Vec::with_capacity(batch * write_size + 1024 + SKEW),
+            times: Sides::default(),
+            received: 0,
+        };
+        // One untimed batch first: every buffer on both sides grows to its
+        // steady size (page faults of fresh memory are not what is measured).
+        run.batch(batch);
+        run.times = Sides::default();
+        run.received = 0;
+        Ok(run)
+    }
+
+    /// `n` writes, each side's calls timed together.
+    fn batch(&mut self, n: usize) {
+        let (client, data) = (&mut self.client, &self.data);
+        timed(&mut self.times.client, || {
+            for _ in 0..n {
+                client.send(data);
+            }
+        });
+        self.plaintext.resize(SKEW, 0);
+        carry(&mut *self.client, &mut *self.server, &mut self.plaintext, &mut self.times.server);
+        self.server.output().clear();
+        self.received += self.plaintext.len() - SKEW;
+        self.plaintext.clear();
+    }
+
+    fn rates(&self, bytes: usize) -> Result<(f64, f64), String> {
+        if self.received != bytes {
+            return Err(format!("received {} of {bytes} bytes", self.received));
+        }
+        let mbps = |t: Duration| bytes as f64 / t.as_secs_f64() / 1e6;
+        Ok((mbps(self.times.client), mbps(self.times.server)))
+    }
+}
+
+/// Bulk transfer, client to server, on each of `paths` at once: MB/s of the
+/// client's sending CPU time and of the server's receiving CPU time. The
+/// paths take turns batch by batch (about 1 MiB each), so that they share
+/// the machine's changing speed; `run` (the run's number) sets the order in
+/// which their connections are made.
 ///
 /// # Errors
-/// When the setup cannot be made.
-pub fn handshakes(path: &dyn Path, setup: &Setup, count: usize) -> Result<(f64, f64), String> {
-    // One untimed handshake: configurations are prepared once, before timing.
-    drop(pair(path, setup)?);
-    let mut total = Sides::default();
-    for _ in 0..count {
-        let (_client, _server, times) = pair(path, setup)?;
-        total.client += times.client;
-        total.server += times.server;
+/// Per path: when the setup cannot be made, or the negotiated suite is not
+/// the one asked for.
+pub fn bulk(
+    paths: &[&dyn Path],
+    setup: &Setup,
+    write_size: usize,
+    total: usize,
+    run: usize,
+) -> Vec<Result<(f64, f64), String>> {
+    let writes = (total / write_size).max(1);
+    let batch = ((1 << 20) / write_size).clamp(1, writes);
+    // The connections are made in the order of `run`: where a connection's
+    // buffers land on the heap changes some engines' speed (see the
+    // benchmarks page), so each path takes each place equally often.
+    let mut made: Vec<Option<Result<BulkRun, String>>> = paths.iter().map(|_| None).collect();
+    for i in order(paths.len(), run) {
+        made[i] = Some(BulkRun::new(paths[i], setup, write_size, batch));
+    }
+    let mut runs: Vec<Result<BulkRun, String>> =
+        made.into_iter().map(|r| r.unwrap_or_else(|| Err("not made".into()))).collect();
+    let (mut sent, mut round) = (0, 0);
+    while sent < writes {
+        let n = batch.min(writes - sent);
+        for i in order(runs.len(), round) {
+            if let Ok(run) = &mut runs[i] {
+                run.batch(n);
+            }
+        }
+        sent += n;
+        round += 1;
+    }
+    runs.into_iter().map(|run| run.and_then(|run| run.rates(writes * write_size))).collect()
+}
+
+/// Full handshakes on each of `paths`, taking turns handshake by handshake:
+/// handshakes per second of each side's CPU time.
+///
+/// # Errors
+/// Per path: when the setup cannot be made.
+pub fn handshakes(paths: &[&dyn Path], setup: &Setup, count: usize) -> Vec<Result<(f64, f64), String>> {
+    // One untimed handshake each: configurations are prepared once, before timing.
+    let mut totals: Vec<Result<Sides, String>> =
+        paths.iter().map(|p| pair(*p, setup).map(|_| Sides::default())).collect();
+    for round in 0..count {
+        for i in order(paths.len(), round) {
+            if let Ok(total) = &totals[i] {
+                let mut total = *total;
+                totals[i] = pair(paths[i], setup).map(|(_client, _server, times)| {
+                    total.client += times.client;
+                    total.server += times.server;
+                    total
+                });
+            }
+        }
     }
     let rate = |t: Duration| count as f64 / t.as_secs_f64();
-    Ok((rate(total.client), rate(total.server)))
+    totals.into_iter().map(|t| t.map(|t| (rate(t.client), rate(t.server)))).collect()
 }
 
 /// Heap in use at each stage of one connection, per side, and per idle

@@ -32,7 +32,8 @@ use crate::harness::{Memory, Path, Setup};
 /// How much to measure.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Plan {
-    /// Interleaved runs of each path per scenario.
+    /// Interleaved runs of each path per scenario (even: runs are paired,
+    /// the order in which the paths' connections are made swapped).
     pub runs: usize,
     /// Bytes per bulk run.
     pub bulk_bytes: usize,
@@ -44,9 +45,9 @@ pub struct Plan {
 
 impl Plan {
     /// The quick mode CI runs.
-    pub const QUICK: Plan = Plan { runs: 3, bulk_bytes: 2 << 20, handshakes: 20, ceiling_rounds: 256 };
+    pub const QUICK: Plan = Plan { runs: 4, bulk_bytes: 2 << 20, handshakes: 20, ceiling_rounds: 256 };
     /// The full run behind docs/benchmarks.md.
-    pub const FULL: Plan = Plan { runs: 11, bulk_bytes: 16 << 20, handshakes: 100, ceiling_rounds: 4096 };
+    pub const FULL: Plan = Plan { runs: 12, bulk_bytes: 16 << 20, handshakes: 100, ceiling_rounds: 4096 };
 
     /// The plan an engine binary's arguments ask for.
     pub fn from_args(args: &[String]) -> Plan {
@@ -133,6 +134,12 @@ pub enum Test {
     },
     /// Instructions per full handshake, both sides (callgrind).
     Instructions,
+    /// Instructions per MiB sent and received over a [`BASE`] connection,
+    /// both sides (callgrind).
+    BulkInstructions {
+        /// Bytes per write.
+        size: usize,
+    },
     /// `openssl speed -evp aes-128-gcm -bytes 16384` (client = MB/s).
     OpensslSpeed,
 }
@@ -174,16 +181,14 @@ impl Record {
 /// engine), interleaving their runs.
 pub fn measure(paths: &[&dyn Path], plan: &Plan) -> Vec<Record> {
     let mut out = Vec::new();
-    let mut series = |test: Test, f: &mut dyn FnMut(&dyn Path) -> Result<(f64, f64), String>| {
+    type Runner<'a> = dyn FnMut(&[&dyn Path], usize) -> Vec<Result<(f64, f64), String>> + 'a;
+    let mut series = |test: Test, f: &mut Runner<'_>| {
         let mut records: Vec<Record> = paths.iter().map(|p| Record::new(*p, test.clone())).collect();
         for run in 0..plan.runs {
-            for k in 0..paths.len() {
-                // Alternate the order from run to run.
-                let i = if run % 2 == 0 { k } else { paths.len() - 1 - k };
-                if records[i].note.is_some() {
-                    continue;
-                }
-                match f(paths[i]) {
+            let live: Vec<usize> = (0..paths.len()).filter(|&i| records[i].note.is_none()).collect();
+            let chosen: Vec<&dyn Path> = live.iter().map(|&i| paths[i]).collect();
+            for (&i, result) in live.iter().zip(f(&chosen, run)) {
+                match result {
                     Ok((c, s)) => {
                         records[i].client.push(c);
                         records[i].server.push(s);
@@ -197,11 +202,11 @@ pub fn measure(paths: &[&dyn Path], plan: &Plan) -> Vec<Record> {
     for setup in bulk_setups() {
         for &size in WRITE_SIZES {
             let total = plan.bulk_bytes.max(size);
-            series(Test::Bulk { setup, size }, &mut |p| harness::bulk(p, &setup, size, total));
+            series(Test::Bulk { setup, size }, &mut |p, run| harness::bulk(p, &setup, size, total, run));
         }
     }
     for setup in handshake_setups() {
-        series(Test::Handshake { setup }, &mut |p| harness::handshakes(p, &setup, plan.handshakes));
+        series(Test::Handshake { setup }, &mut |p, _| harness::handshakes(p, &setup, plan.handshakes));
     }
     for path in paths {
         let mut record = Record::new(*path, Test::Memory);
@@ -233,18 +238,48 @@ pub fn ceiling_records(engine: &str, rates: impl Fn(Aead) -> ceiling::Rates) -> 
         .collect()
 }
 
-/// The body of an engine's bench binary: with `--handshakes N --path P`, run
-/// N handshakes of [`BASE`] on that path (for callgrind); otherwise measure
-/// everything and print JSON records on stdout.
-pub fn engine_main(paths: Vec<Box<dyn Path>>, ceilings: impl Fn(&Plan) -> Vec<Record>) {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    if let (Some(count), Some(path)) = (option("--handshakes"), option("--path")) {
-        let count: usize = count.parse().expect("a handshake count");
-        let path = paths.iter().find(|p| p.path() == path).expect("a known path");
-        for _ in 0..count {
-            harness::pair(&**path, &BASE).expect("a handshake");
+/// The work that callgrind counts (the driver passes
+/// `--toggle-collect=*callgrind_work*`): `count` handshakes of [`BASE`], then
+/// a bulk transfer of `(write size, bytes)` if asked for.
+#[inline(never)]
+pub fn callgrind_work(path: &dyn Path, count: usize, bulk: Option<(usize, usize)>) {
+    for _ in 0..count {
+        harness::pair(path, &BASE).expect("a handshake");
+    }
+    if let Some((size, bytes)) = bulk {
+        for result in harness::bulk(&[path], &BASE, size, bytes, 0) {
+            result.expect("a bulk transfer");
         }
+    }
+}
+
+/// The body of an engine's bench binary. With `--path P`, for callgrind:
+/// `--handshakes N` runs N handshakes of [`BASE`] on that path, `--bulk SIZE
+/// --bytes N` sends N bytes in writes of SIZE over one [`BASE`] connection.
+/// Otherwise measure everything and print JSON records on stdout; with
+/// `--calibrate`, the native path takes the wiretls path's place (see
+/// [`harness::Alias`]).
+pub fn engine_main(
+    wiretls: Box<dyn Path>,
+    native: impl Fn() -> Box<dyn Path>,
+    ceilings: impl Fn(&Plan) -> Vec<Record>,
+) {
+    let args: Vec<String> = std::env::args().collect();
+    let paths = if args.iter().any(|a| a == "--calibrate") {
+        vec![Box::new(harness::Alias { inner: native(), name: "wiretls" }) as Box<dyn Path>, native()]
+    } else {
+        vec![wiretls, native()]
+    };
+    let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    if let Some(path) = option("--path") {
+        let path = paths.iter().find(|p| p.path() == path).expect("a known path");
+        let count = option("--handshakes").map(|n| n.parse::<usize>().expect("a handshake count"));
+        let bulk = option("--bulk").map(|n| n.parse::<usize>().expect("a write size"));
+        let bytes = option("--bytes").map_or(0, |n| n.parse::<usize>().expect("a byte count"));
+        // One connection first, so that the process's one-time set-up (such
+        // as seeding a random generator) is not counted.
+        harness::pair(&**path, &BASE).expect("a handshake");
+        callgrind_work(&**path, count.unwrap_or(0), bulk.map(|size| (size, bytes)));
         return;
     }
     let plan = Plan::from_args(&args);

@@ -46,15 +46,18 @@ pub struct Comparison {
     pub wiretls: Option<(Stat, Stat)>,
     /// The engine's own API.
     pub native: Option<(Stat, Stat)>,
+    /// wiretls / native, client and server: one ratio per pair of runs (see
+    /// [`compare`]); the runs are interleaved, so both paths saw the same machine.
+    pub paired: Option<(Stat, Stat)>,
     /// Why a path has no figure.
     pub note: Option<String>,
 }
 
 impl Comparison {
-    /// wiretls / native, client side and server side (medians).
+    /// wiretls / native, client side and server side: the medians of the
+    /// paired ratios.
     pub fn ratios(&self) -> Option<(f64, f64)> {
-        let (w, n) = (self.wiretls?, self.native?);
-        Some((w.0.median / n.0.median, w.1.median / n.1.median))
+        self.paired.map(|(c, s)| (c.median, s.median))
     }
 }
 
@@ -62,34 +65,38 @@ fn stats(r: &Record) -> Option<(Stat, Stat)> {
     Some((Stat::of(&r.client)?, Stat::of(&r.server)?))
 }
 
-/// Pair wiretls and native records of the same engine and test.
+/// The ratios of each pair of runs: runs 2k and 2k + 1 made the paths'
+/// connections in swapped orders, and the geometric mean of their two
+/// ratios cancels what the order alone does (a single leftover run counts
+/// as it is).
+fn paired(w: &Record, n: &Record) -> Option<(Stat, Stat)> {
+    let ratios = |a: &[f64], b: &[f64]| {
+        let each: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        each.chunks(2).map(|p| p.iter().product::<f64>().powf(1.0 / p.len() as f64)).collect::<Vec<_>>()
+    };
+    Some((Stat::of(&ratios(&w.client, &n.client))?, Stat::of(&ratios(&w.server, &n.server))?))
+}
+
+/// Pair wiretls and native records of the same engine and test. A run
+/// measures both paths, batch by batch in turn; runs 2k and 2k + 1 make the
+/// paths' connections in swapped orders, and their ratios are combined by
+/// geometric mean.
 pub fn compare(records: &[Record]) -> Vec<Comparison> {
-    let mut out: Vec<Comparison> = Vec::new();
-    for r in records.iter().filter(|r| matches!(r.test, Test::Bulk { .. } | Test::Handshake { .. })) {
-        if r.path != "wiretls" && r.path != "native" {
+    let mut out = Vec::new();
+    let of_path = |r: &Record, path: &str| r.path == path;
+    for w in records.iter().filter(|r| of_path(r, "wiretls")) {
+        if !matches!(w.test, Test::Bulk { .. } | Test::Handshake { .. }) {
             continue;
         }
-        let i = match out.iter().position(|c| c.engine == r.engine && c.test == r.test) {
-            Some(i) => i,
-            None => {
-                out.push(Comparison {
-                    engine: r.engine.clone(),
-                    test: r.test.clone(),
-                    wiretls: None,
-                    native: None,
-                    note: None,
-                });
-                out.len() - 1
-            }
-        };
-        let c = &mut out[i];
-        match r.path.as_str() {
-            "wiretls" => c.wiretls = stats(r),
-            _ => c.native = stats(r),
-        }
-        if r.note.is_some() {
-            c.note = r.note.clone();
-        }
+        let n = records.iter().find(|n| of_path(n, "native") && n.engine == w.engine && n.test == w.test);
+        out.push(Comparison {
+            engine: w.engine.clone(),
+            test: w.test.clone(),
+            wiretls: stats(w),
+            native: n.and_then(stats),
+            paired: n.and_then(|n| paired(w, n)),
+            note: w.note.clone().or_else(|| n.and_then(|n| n.note.clone())),
+        });
     }
     out
 }
@@ -113,6 +120,7 @@ pub fn label(test: &Test) -> String {
         Test::Memory => "memory".into(),
         Test::Ceiling { aead } => format!("ceiling {aead:?}"),
         Test::Instructions => "instructions per handshake".into(),
+        Test::BulkInstructions { size } => format!("instructions per MiB, {} KiB writes", size >> 10),
         Test::OpensslSpeed => "openssl speed".into(),
     }
 }

@@ -230,6 +230,7 @@ impl Connection {
     /// # Errors
     /// [`Error::Invalidated`] after a fatal error, after
     /// `application_finished`, or once the connection is closed.
+    #[inline]
     pub fn data_from_application(&mut self, output: &[u8]) -> Result<(), Error> {
         self.check_live()?;
         if self.finished {
@@ -342,6 +343,7 @@ impl Connection {
 
     // ---- Internals ------------------------------------------------------------
 
+    #[inline]
     fn check_live(&self) -> Result<(), Error> {
         match &self.failed {
             None => Ok(()),
@@ -360,6 +362,7 @@ impl Connection {
     /// Every error an engine returns from the data path ends the connection:
     /// with a graceful close when an alert went out, an immediate one when
     /// nothing did (the peer's own alert, a truncation, an engine failure).
+    #[inline]
     fn settle(&mut self, (result, wrote): (Result<(), Error>, bool)) -> Result<(), Error> {
         match result {
             Ok(()) => {
@@ -392,6 +395,7 @@ impl Connection {
     /// own buffer when it has one (written once, in place), else ours, handed
     /// to `write_to_wire` after the call. Returns the result and whether
     /// anything was written.
+    #[inline]
     fn drive(
         &mut self,
         call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,

@@ -110,6 +110,7 @@ impl BoringSession {
 
     /// Run `f` with BoringSSL writing straight into `out` (the buffers are
     /// swapped, not copied).
+    #[inline]
     fn with_output<T>(&mut self, out: &mut Vec<u8>, f: impl FnOnce(&mut Self) -> T) -> T {
         std::mem::swap(&mut self.stream.get_mut().output, out);
         let result = f(self);
@@ -185,6 +186,7 @@ impl BoringSession {
         }
     }
 
+    #[inline]
     fn write_all(&mut self, data: &[u8]) -> Result<(), Error> {
         let mut rest = data;
         while !rest.is_empty() {

@@ -214,9 +214,9 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
 }
 
 fn main() {
-    let paths: Vec<Box<dyn Path>> = vec![
+    engine_main(
         Box::new(WiretlsPath::new(Box::new(wiretls_boring::BoringEngine::new()), "wiretls")),
-        Box::new(NativeBoring::default()),
-    ];
-    engine_main(paths, |plan| ceiling_records("boring", |aead| evp(aead, plan.ceiling_rounds)));
+        || Box::new(NativeBoring::default()),
+        |plan| ceiling_records("boring", |aead| evp(aead, plan.ceiling_rounds)),
+    );
 }

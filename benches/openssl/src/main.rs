@@ -211,9 +211,9 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
 }
 
 fn main() {
-    let paths: Vec<Box<dyn Path>> = vec![
+    engine_main(
         Box::new(WiretlsPath::new(Box::new(wiretls_openssl::OpensslEngine::new()), "wiretls")),
-        Box::new(NativeOpenssl::default()),
-    ];
-    engine_main(paths, |plan| ceiling_records("openssl", |aead| evp(aead, plan.ceiling_rounds)));
+        || Box::new(NativeOpenssl::default()),
+        |plan| ceiling_records("openssl", |aead| evp(aead, plan.ceiling_rounds)),
+    );
 }
