@@ -136,11 +136,15 @@ pub fn connect(
     Err("the handshake did not complete".into())
 }
 
+/// A connected client and server, and the CPU time each side's part of the
+/// handshake took.
+pub type Pair = (Box<dyn Endpoint>, Box<dyn Endpoint>, Sides);
+
 /// A connected pair and the CPU time its handshake took.
 ///
 /// # Errors
 /// When either side cannot be made or the handshake fails.
-pub fn pair(path: &dyn Path, setup: &Setup) -> Result<(Box<dyn Endpoint>, Box<dyn Endpoint>, Sides), String> {
+pub fn pair(path: &dyn Path, setup: &Setup) -> Result<Pair, String> {
     let mut times = Sides::default();
     let mut client = timed(&mut times.client, || path.client(setup))?;
     let mut server = timed(&mut times.server, || path.server(setup))?;
