@@ -157,6 +157,16 @@ macro_rules! common_accessors {
         pub fn prepared(&self) -> &Prepared {
             &self.common.prepared
         }
+
+        /// The same configuration with its own, empty prepared state (for
+        /// engines that keep a copy of the configuration inside what they
+        /// prepare: sharing the slot would make a reference cycle).
+        #[must_use]
+        pub fn unprepared(&self) -> Self {
+            let mut copy = self.clone();
+            copy.common.prepared = Prepared::default();
+            copy
+        }
     };
 }
 

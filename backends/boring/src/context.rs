@@ -10,8 +10,8 @@ use boring::ssl::{
 use boring::stack::Stack;
 use boring::x509::{X509Name, X509StoreContext, X509StoreContextRef};
 use wiretls_core::{
-    CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
-    StoreAnswer, VerifyContext,
+    CertificateChain, CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup,
+    ProtocolVersion, ServerTls, StoreAnswer, VerifyContext,
 };
 
 use crate::convert::{store, ChainCache};
@@ -31,7 +31,34 @@ pub(crate) struct ClientContext {
 /// A server configuration, prepared.
 pub(crate) struct ServerContext {
     pub(crate) ctx: SslContext,
-    pub(crate) chains: Arc<ChainCache>,
+    pub(crate) chains: Arc<ServerChains>,
+}
+
+/// The server's contexts with a chain set, one per chain a store answered
+/// with. A connection switches to one (`SSL_set_SSL_CTX`, BoringSSL's way of
+/// choosing a certificate by SNI) rather than having the chain put on it,
+/// which would re-encode the certificates and check the key against the
+/// leaf again in every handshake, and keep a copy per connection.
+pub(crate) struct ServerChains {
+    /// The configuration (its own prepared slot: no cycle through this one's).
+    tls: ServerTls,
+    contexts: wiretls_core::cache::ChainCache<SslContext>,
+}
+
+impl ServerChains {
+    /// The context presenting `chain`, made the first time.
+    pub(crate) fn context(&self, chain: &CertificateChain) -> Result<Arc<SslContext>, Error> {
+        self.contexts.get_or_try_insert(chain, |chain| {
+            let loaded = crate::convert::load(chain)?;
+            let mut builder = server_builder(&self.tls)?;
+            builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
+            builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
+            for cert in &loaded.intermediates {
+                builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
+            }
+            Ok(builder.build())
+        })
+    }
 }
 
 /// The signature algorithms a peer's handshake signatures may use: BoringSSL's
@@ -158,6 +185,36 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 }
 
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
+    let mut builder = server_builder(tls)?;
+    builder.set_select_certificate_callback(|mut hello| {
+        let name = hello.servername(NameType::HOST_NAME).map(str::to_owned);
+        let ssl = hello.ssl_mut();
+        let Some(shared) = ffi::shared_of(ssl) else { return Ok(()) };
+        *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = name.clone();
+        match shared.query.poll(name.as_deref(), &[]) {
+            StoreAnswer::Pending => Err(SelectCertError::RETRY),
+            StoreAnswer::NoChain => {
+                // The session fails the handshake with wiretls's alert for
+                // this: stop BoringSSL here, before it says anything.
+                shared.lock().no_certificate = true;
+                Err(SelectCertError::RETRY)
+            }
+            StoreAnswer::Chain(chain) => {
+                if ffi::use_server_chain(ssl, &shared, &chain) {
+                    Ok(())
+                } else {
+                    Err(SelectCertError::RETRY)
+                }
+            }
+        }
+    });
+    let chains = ServerChains { tls: tls.unprepared(), contexts: Default::default() };
+    Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains) })
+}
+
+/// Everything of a server context but the choice of a chain: the base
+/// context, which asks the store, and each chain's context are made alike.
+fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
     if tls.dh_params().is_some() {
         return Err(unsupported(Feature::DhParams));
     }
@@ -190,28 +247,6 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         }
     }
     builder.set_cert_verify_callback(verify);
-    builder.set_select_certificate_callback(|mut hello| {
-        let name = hello.servername(NameType::HOST_NAME).map(str::to_owned);
-        let ssl = hello.ssl_mut();
-        let Some(shared) = ffi::shared_of(ssl) else { return Ok(()) };
-        *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = name.clone();
-        match shared.query.poll(name.as_deref(), &[]) {
-            StoreAnswer::Pending => Err(SelectCertError::RETRY),
-            StoreAnswer::NoChain => {
-                // The session fails the handshake with wiretls's alert for
-                // this: stop BoringSSL here, before it says anything.
-                shared.lock().no_certificate = true;
-                Err(SelectCertError::RETRY)
-            }
-            StoreAnswer::Chain(chain) => {
-                if ffi::use_chain(ssl, &shared, &chain) {
-                    Ok(())
-                } else {
-                    Err(SelectCertError::RETRY)
-                }
-            }
-        }
-    });
     if !tls.alpn_protocols().is_empty() {
         let ours = tls.alpn_protocols().to_vec();
         builder.set_alpn_select_callback(move |_ssl, client| {
@@ -219,5 +254,5 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         });
     }
     ffi::install_callbacks(&mut builder, false);
-    Ok(ServerContext { ctx: builder.build(), chains: Arc::default() })
+    Ok(builder)
 }

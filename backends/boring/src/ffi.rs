@@ -11,7 +11,7 @@ use boring_sys::{SSL, SSL_CTX};
 use foreign_types::ForeignTypeRef;
 use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, StoreAnswer};
 
-use crate::shared::{index, Shared};
+use crate::shared::{index, Chains, Shared};
 
 const SSL_CB_READ: c_int = 0x04;
 const SSL_CB_WRITE: c_int = 0x08;
@@ -38,9 +38,10 @@ pub(crate) fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
     ssl.ex_data(index().ok()?).cloned()
 }
 
-/// Put a chain the store chose on the connection.
+/// Put a chain the client's store chose on the connection.
 pub(crate) fn use_chain(ssl: &mut SslRef, shared: &Shared, chain: &wiretls_core::CertificateChain) -> bool {
-    let applied = shared.chains.get_or_try_insert(chain, crate::convert::load).and_then(|loaded| {
+    let Chains::Client(chains) = &shared.chains else { return false };
+    let applied = chains.get_or_try_insert(chain, crate::convert::load).and_then(|loaded| {
         let fail = |e: boring::error::ErrorStack| crate::errors::engine_error(&e);
         ssl.set_certificate(&loaded.leaf).map_err(fail)?;
         ssl.set_private_key(&loaded.key).map_err(fail)?;
@@ -50,6 +51,27 @@ pub(crate) fn use_chain(ssl: &mut SslRef, shared: &Shared, chain: &wiretls_core:
         Ok(())
     });
     match applied {
+        Ok(()) => true,
+        Err(e) => {
+            shared.lock().failure = Some(e);
+            false
+        }
+    }
+}
+
+/// Switch a server connection to the context presenting the chain the
+/// store chose.
+#[doc(alias = "SSL_set_SSL_CTX")]
+pub(crate) fn use_server_chain(
+    ssl: &mut SslRef,
+    shared: &Shared,
+    chain: &wiretls_core::CertificateChain,
+) -> bool {
+    let Chains::Server(chains) = &shared.chains else { return false };
+    let switched = chains
+        .context(chain)
+        .and_then(|ctx| ssl.set_ssl_context(&ctx).map_err(|e| crate::errors::engine_error(&e)));
+    match switched {
         Ok(()) => true,
         Err(e) => {
             shared.lock().failure = Some(e);
