@@ -597,4 +597,19 @@ mod tests {
         assert!(ClientTls::new("127.0.0.1").is_ok());
         assert!(matches!(ClientTls::new("bad name"), Err(Error::Config(ConfigError::InvalidServerName(_)))));
     }
+
+    #[test]
+    fn unprepared_copies_keep_settings_not_prepared_state() -> Result<(), Error> {
+        let tls = ClientTls::new("example.com")?.with_alpn_protocols(&[b"h2"]);
+        let clone = tls.clone();
+        let copy = tls.unprepared();
+        assert_eq!(clone.prepared().id(), tls.prepared().id());
+        assert_ne!(copy.prepared().id(), tls.prepared().id());
+        tls.prepared().get_or_try_init(|| Ok(7u8))?;
+        let made = copy.prepared().get_or_try_init(|| Ok(8u8))?;
+        assert_eq!(*made, 8, "the copy's slot is its own");
+        assert_eq!(copy.alpn_protocols(), tls.alpn_protocols());
+        assert_eq!(copy.server_hostname(), tls.server_hostname());
+        Ok(())
+    }
 }
