@@ -11,7 +11,8 @@ use openssl::ssl::{
 use openssl::stack::Stack;
 use openssl::x509::X509Name;
 use wiretls_core::{
-    CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
+    CertificateChain, CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup,
+    ProtocolVersion, ServerTls,
 };
 
 use crate::convert::{store, x509, ChainCache};
@@ -28,7 +29,33 @@ pub(crate) struct ClientContext {
 /// A server configuration, prepared.
 pub(crate) struct ServerContext {
     pub(crate) ctx: SslContext,
-    pub(crate) chains: Arc<ChainCache>,
+    pub(crate) chains: Arc<ServerChains>,
+}
+
+/// The server's contexts with a chain set, one per chain a store answered
+/// with. A connection switches to one (`SSL_set_SSL_CTX`, the usual way to
+/// choose a certificate by SNI) rather than having the chain put on it,
+/// which would check the key against the leaf again in every handshake.
+pub(crate) struct ServerChains {
+    /// The configuration (its own prepared slot: no cycle through this one's).
+    tls: ServerTls,
+    contexts: wiretls_core::cache::ChainCache<SslContext>,
+}
+
+impl ServerChains {
+    /// The context presenting `chain`, made the first time.
+    pub(crate) fn context(&self, chain: &CertificateChain) -> Result<Arc<SslContext>, Error> {
+        self.contexts.get_or_try_insert(chain, |chain| {
+            let loaded = crate::convert::load(chain)?;
+            let mut builder = server_builder(&self.tls)?;
+            builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
+            builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
+            for cert in &loaded.intermediates {
+                builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
+            }
+            Ok(builder.build())
+        })
+    }
 }
 
 /// Client sessions by server name.
@@ -107,6 +134,13 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 }
 
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
+    let chains = ServerChains { tls: tls.unprepared(), contexts: Default::default() };
+    Ok(ServerContext { ctx: server_builder(tls)?.build(), chains: Arc::new(chains) })
+}
+
+/// A server context without a chain: the one a connection starts on (its
+/// certificate callback asks the store), and each chain's, made alike.
+fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
     let mut builder = SslContextBuilder::new(SslMethod::tls_server()).map_err(|e| engine_error(&e))?;
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
     protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
@@ -146,5 +180,5 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         });
     }
     ffi::install_callbacks(&mut builder, true);
-    Ok(ServerContext { ctx: builder.build(), chains: Arc::default() })
+    Ok(builder)
 }

@@ -11,7 +11,7 @@ use openssl::x509::{X509NameRef, X509Ref};
 use openssl_sys::{SSL, SSL_CTX, X509_STORE_CTX};
 use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, VerifyContext};
 
-use crate::shared::{index, Shared};
+use crate::shared::{index, Chains, Shared};
 use wiretls_core::StoreAnswer;
 
 const SSL_CB_READ: c_int = 0x04;
@@ -87,21 +87,40 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
             -1
         }
         StoreAnswer::NoChain => 1,
-        StoreAnswer::Chain(chain) => {
-            match shared.chains.get_or_try_insert(&chain, crate::convert::load).and_then(|loaded| {
-                ssl.set_certificate(&loaded.leaf).map_err(|e| crate::errors::engine_error(&e))?;
-                ssl.set_private_key(&loaded.key).map_err(|e| crate::errors::engine_error(&e))?;
-                for cert in &loaded.intermediates {
-                    ssl.add_chain_cert(cert.clone()).map_err(|e| crate::errors::engine_error(&e))?;
-                }
-                Ok(())
-            }) {
-                Ok(()) => 1,
-                Err(e) => {
-                    shared.lock().failure = Some(e);
-                    -1
-                }
+        StoreAnswer::Chain(chain) => match use_chain(ssl, &shared, &chain) {
+            Ok(()) => 1,
+            Err(e) => {
+                shared.lock().failure = Some(e);
+                -1
             }
+        },
+    }
+}
+
+/// Present `chain`: a client puts it on the connection; a server switches
+/// the connection to the context prepared for it (`SSL_set_SSL_CTX` from the
+/// certificate callback, which runs before OpenSSL looks at the server's
+/// certificates and signature algorithms).
+#[doc(alias = "SSL_set_SSL_CTX")]
+fn use_chain(
+    ssl: &mut SslRef,
+    shared: &Shared,
+    chain: &wiretls_core::CertificateChain,
+) -> Result<(), wiretls_core::Error> {
+    let fail = |e: openssl::error::ErrorStack| crate::errors::engine_error(&e);
+    match &shared.chains {
+        Chains::Server(chains) => {
+            let ctx = chains.context(chain)?;
+            ssl.set_ssl_context(&ctx).map_err(fail)
+        }
+        Chains::Client(chains) => {
+            let loaded = chains.get_or_try_insert(chain, crate::convert::load)?;
+            ssl.set_certificate(&loaded.leaf).map_err(fail)?;
+            ssl.set_private_key(&loaded.key).map_err(fail)?;
+            for cert in &loaded.intermediates {
+                ssl.add_chain_cert(cert.clone()).map_err(fail)?;
+            }
+            Ok(())
         }
     }
 }

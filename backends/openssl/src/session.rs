@@ -11,7 +11,7 @@ use wiretls_core::{
 
 use crate::context::{self, ClientContext, ServerContext, SessionCache};
 use crate::errors::{engine_error, translate, ENGINE};
-use crate::shared::{index, Shared};
+use crate::shared::{index, Chains, Shared};
 
 /// `SSL_ERROR_WANT_X509_LOOKUP`: the certificate callback suspended the handshake.
 fn want_x509_lookup() -> ErrorCode {
@@ -53,7 +53,7 @@ impl OpensslSession {
             side: Side::Client,
             query: StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
             hook: context.verify,
-            chains: prepared.chains.clone(),
+            chains: Chains::Client(prepared.chains.clone()),
             server_name: Mutex::new(Some(name.to_owned())),
             state: Mutex::default(),
         });
@@ -84,7 +84,7 @@ impl OpensslSession {
             side: Side::Server,
             query: StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
             hook: context.verify,
-            chains: chains.clone(),
+            chains: Chains::Server(chains.clone()),
             server_name: Mutex::new(None),
             state: Mutex::default(),
         });

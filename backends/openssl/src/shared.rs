@@ -7,6 +7,7 @@ use openssl::ex_data::Index;
 use openssl::ssl::Ssl;
 use wiretls_core::{Alert, AlertDescription, Error, Side, StoreQuery, VerifyHook};
 
+use crate::context::ServerChains;
 use crate::convert::ChainCache;
 
 /// Per-connection state reachable from the callbacks.
@@ -15,10 +16,19 @@ pub(crate) struct Shared {
     /// The certificate store's question for this handshake.
     pub(crate) query: StoreQuery,
     pub(crate) hook: Option<Arc<VerifyHook>>,
-    pub(crate) chains: Arc<ChainCache>,
+    /// Where the chains a store answers with are prepared.
+    pub(crate) chains: Chains,
     /// The server name: the client's target, or the SNI a server got.
     pub(crate) server_name: Mutex<Option<String>>,
     pub(crate) state: Mutex<CallbackState>,
+}
+
+/// The chains of one side's configuration, prepared once each.
+pub(crate) enum Chains {
+    /// A client's chains, loaded (put on each connection that uses one).
+    Client(Arc<ChainCache>),
+    /// A server's contexts, one per chain (a connection switches to one).
+    Server(Arc<ServerChains>),
 }
 
 /// What the callbacks found.
