@@ -158,12 +158,6 @@ fn order(n: usize, round: usize) -> impl Iterator<Item = usize> {
     (0..n).map(move |k| if round % 2 == 0 { k } else { n - 1 - k })
 }
 
-/// Plaintext lands this far into the receive buffer: a large buffer starts
-/// at the same offset in its page as the engine's own large buffers, and
-/// copies between addresses 4 KiB apart run at half speed on x86 ("4K
-/// aliasing"), which made one path slow at random.
-const SKEW: usize = 1024 + 64;
-
 /// One bulk transfer in progress (see [`bulk`]).
 struct BulkRun {
     client: Box<dyn Endpoint>,
@@ -188,7 +182,7 @@ impl BulkRun {
             client,
             server,
             data: vec![0x5au8; write_size],
-            plaintext: Vec::with_capacity(batch * write_size + 1024 + SKEW),
+            plaintext: Vec::with_capacity(batch * write_size + 1024),
             times: Sides::default(),
             received: 0,
         };
@@ -208,10 +202,9 @@ impl BulkRun {
                 client.send(data);
             }
         });
-        self.plaintext.resize(SKEW, 0);
         carry(&mut *self.client, &mut *self.server, &mut self.plaintext, &mut self.times.server);
         self.server.output().clear();
-        self.received += self.plaintext.len() - SKEW;
+        self.received += self.plaintext.len();
         self.plaintext.clear();
     }
 

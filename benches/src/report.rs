@@ -135,8 +135,16 @@ pub mod targets {
     pub const MAX_IDLE_EXTRA: i64 = 2048;
 }
 
-fn fmt_stat(s: &Stat) -> String {
-    format!("{:.0} [{:.0}-{:.0}]", s.median, s.min, s.max)
+impl std::fmt::Display for Stat {
+    /// `median (min-max)`, whole numbers.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.0} ({:.0}-{:.0})", self.median, self.min, self.max)
+    }
+}
+
+/// One side (0 = client, 1 = server) of a path's figures, or `-`.
+pub fn side_cell(s: Option<(Stat, Stat)>, side: usize) -> String {
+    s.map_or("-".to_owned(), |(client, server)| if side == 0 { client } else { server }.to_string())
 }
 
 /// The comparison as a plain-text table.
@@ -155,9 +163,6 @@ pub fn table(records: &[Record]) -> String {
         "ratio"
     );
     for c in compare(records) {
-        let cell = |s: Option<(crate::report::Stat, crate::report::Stat)>, side: usize| {
-            s.map_or("-".to_owned(), |s| fmt_stat(if side == 0 { &s.0 } else { &s.1 }))
-        };
         let (rc, rs) =
             c.ratios().map_or(("-".into(), "-".into()), |(a, b)| (format!("{a:.3}"), format!("{b:.3}")));
         let _ = writeln!(
@@ -165,10 +170,10 @@ pub fn table(records: &[Record]) -> String {
             "{:<8} {:<38} {:>20} {:>20} {:>20} {:>20} {:>6} {:>6}{}",
             c.engine,
             label(&c.test),
-            cell(c.wiretls, 0),
-            cell(c.wiretls, 1),
-            cell(c.native, 0),
-            cell(c.native, 1),
+            side_cell(c.wiretls, 0),
+            side_cell(c.wiretls, 1),
+            side_cell(c.native, 0),
+            side_cell(c.native, 1),
             rc,
             rs,
             c.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default()

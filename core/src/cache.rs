@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::chain::CertificateChain;
+use crate::config::ServerTls;
 use crate::error::Error;
 
 /// How many chains a [`ChainCache`] keeps before it starts over.
@@ -49,6 +50,43 @@ impl<T> std::fmt::Debug for ChainCache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.entries.lock().map(|e| e.len()).unwrap_or(0);
         write!(f, "ChainCache({n} chains)")
+    }
+}
+
+/// Engine objects made from a server configuration and one chain its
+/// store answered with (such as a context per chain that a connection
+/// switches to), one per chain seen. It keeps its own copy of the
+/// configuration ([`ServerTls::unprepared`]): kept inside what that
+/// configuration prepares, a copy sharing its prepared slot would make a
+/// reference cycle.
+pub struct ServerChainCache<T> {
+    tls: ServerTls,
+    made: ChainCache<T>,
+}
+
+impl<T> ServerChainCache<T> {
+    /// An empty cache for `tls`'s chains.
+    pub fn new(tls: &ServerTls) -> Self {
+        Self { tls: tls.unprepared(), made: ChainCache::default() }
+    }
+
+    /// The object for `chain`, made by `make` from the configuration and
+    /// the chain the first time.
+    ///
+    /// # Errors
+    /// Whatever `make` returns; nothing is kept then.
+    pub fn get_or_try_insert(
+        &self,
+        chain: &CertificateChain,
+        make: impl FnOnce(&ServerTls, &CertificateChain) -> Result<T, Error>,
+    ) -> Result<Arc<T>, Error> {
+        self.made.get_or_try_insert(chain, |chain| make(&self.tls, chain))
+    }
+}
+
+impl<T> std::fmt::Debug for ServerChainCache<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.made.fmt(f)
     }
 }
 

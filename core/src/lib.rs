@@ -29,6 +29,7 @@
 pub mod alert;
 pub mod alpn;
 pub mod cache;
+pub mod callbacks;
 pub mod cert;
 pub mod chain;
 pub mod config;

@@ -39,26 +39,18 @@ pub(crate) struct ServerContext {
 /// choosing a certificate by SNI) rather than having the chain put on it,
 /// which would re-encode the certificates and check the key against the
 /// leaf again in every handshake, and keep a copy per connection.
-pub(crate) struct ServerChains {
-    /// The configuration (its own prepared slot: no cycle through this one's).
-    tls: ServerTls,
-    contexts: wiretls_core::cache::ChainCache<SslContext>,
-}
+pub(crate) type ServerChains = wiretls_core::cache::ServerChainCache<SslContext>;
 
-impl ServerChains {
-    /// The context presenting `chain`, made the first time.
-    pub(crate) fn context(&self, chain: &CertificateChain) -> Result<Arc<SslContext>, Error> {
-        self.contexts.get_or_try_insert(chain, |chain| {
-            let loaded = crate::convert::load(chain)?;
-            let mut builder = server_builder(&self.tls)?;
-            builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
-            builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
-            for cert in &loaded.intermediates {
-                builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
-            }
-            Ok(builder.build())
-        })
+/// The server context presenting `chain` (see [`ServerChains`]).
+pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<SslContext, Error> {
+    let loaded = crate::convert::load(chain)?;
+    let mut builder = server_builder(tls)?;
+    builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
+    builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
+    for cert in &loaded.intermediates {
+        builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
     }
+    Ok(builder.build())
 }
 
 /// The signature algorithms a peer's handshake signatures may use: BoringSSL's
@@ -142,7 +134,7 @@ fn verify(ctx: &mut X509StoreContextRef) -> bool {
     let ders: Vec<Vec<u8>> =
         ctx.chain().map(|chain| chain.iter().filter_map(|c| c.to_der().ok()).collect()).unwrap_or_default();
     let refs: Vec<&[u8]> = ders.iter().map(Vec::as_slice).collect();
-    let server_name = shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let server_name = shared.server_name();
     match hook.run(&refs, &VerifyContext::new(shared.side, server_name.as_deref())) {
         Ok(()) => true,
         Err(reject) => {
@@ -190,7 +182,7 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         let name = hello.servername(NameType::HOST_NAME).map(str::to_owned);
         let ssl = hello.ssl_mut();
         let Some(shared) = ffi::shared_of(ssl) else { return Ok(()) };
-        *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = name.clone();
+        shared.set_server_name(name.clone());
         match shared.query.poll(name.as_deref(), &[]) {
             StoreAnswer::Pending => Err(SelectCertError::RETRY),
             StoreAnswer::NoChain => {
@@ -208,7 +200,7 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
             }
         }
     });
-    let chains = ServerChains { tls: tls.unprepared(), contexts: Default::default() };
+    let chains = ServerChains::new(tls);
     Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains) })
 }
 

@@ -69,7 +69,7 @@ pub(crate) fn use_server_chain(
 ) -> bool {
     let Chains::Server(chains) = &shared.chains else { return false };
     let switched = chains
-        .context(chain)
+        .get_or_try_insert(chain, crate::context::with_chain)
         .and_then(|ctx| ssl.set_ssl_context(&ctx).map_err(|e| crate::errors::engine_error(&e)));
     match switched {
         Ok(()) => true,

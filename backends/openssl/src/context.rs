@@ -36,26 +36,18 @@ pub(crate) struct ServerContext {
 /// with. A connection switches to one (`SSL_set_SSL_CTX`, the usual way to
 /// choose a certificate by SNI) rather than having the chain put on it,
 /// which would check the key against the leaf again in every handshake.
-pub(crate) struct ServerChains {
-    /// The configuration (its own prepared slot: no cycle through this one's).
-    tls: ServerTls,
-    contexts: wiretls_core::cache::ChainCache<SslContext>,
-}
+pub(crate) type ServerChains = wiretls_core::cache::ServerChainCache<SslContext>;
 
-impl ServerChains {
-    /// The context presenting `chain`, made the first time.
-    pub(crate) fn context(&self, chain: &CertificateChain) -> Result<Arc<SslContext>, Error> {
-        self.contexts.get_or_try_insert(chain, |chain| {
-            let loaded = crate::convert::load(chain)?;
-            let mut builder = server_builder(&self.tls)?;
-            builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
-            builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
-            for cert in &loaded.intermediates {
-                builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
-            }
-            Ok(builder.build())
-        })
+/// The server context presenting `chain` (see [`ServerChains`]).
+pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<SslContext, Error> {
+    let loaded = crate::convert::load(chain)?;
+    let mut builder = server_builder(tls)?;
+    builder.set_certificate(&loaded.leaf).map_err(|e| engine_error(&e))?;
+    builder.set_private_key(&loaded.key).map_err(|e| engine_error(&e))?;
+    for cert in &loaded.intermediates {
+        builder.add_extra_chain_cert(cert.clone()).map_err(|e| engine_error(&e))?;
     }
+    Ok(builder.build())
 }
 
 /// Client sessions by server name.
@@ -134,7 +126,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 }
 
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
-    let chains = ServerChains { tls: tls.unprepared(), contexts: Default::default() };
+    let chains = ServerChains::new(tls);
     Ok(ServerContext { ctx: server_builder(tls)?.build(), chains: Arc::new(chains) })
 }
 

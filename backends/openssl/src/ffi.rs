@@ -73,8 +73,7 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
     let roots = match shared.side {
         wiretls_core::Side::Client => client_ca_names(ssl),
         wiretls_core::Side::Server => {
-            *shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                server_name.clone();
+            shared.set_server_name(server_name.clone());
             Vec::new()
         }
     };
@@ -110,7 +109,7 @@ fn use_chain(
     let fail = |e: openssl::error::ErrorStack| crate::errors::engine_error(&e);
     match &shared.chains {
         Chains::Server(chains) => {
-            let ctx = chains.context(chain)?;
+            let ctx = chains.get_or_try_insert(chain, crate::context::with_chain)?;
             ssl.set_ssl_context(&ctx).map_err(fail)
         }
         Chains::Client(chains) => {
@@ -170,7 +169,7 @@ unsafe extern "C" fn cert_verify_cb(ctx: *mut X509_STORE_CTX, _arg: *mut c_void)
         chain.iter().filter_map(|c: &X509Ref| c.to_der().ok()).collect()
     };
     let refs: Vec<&[u8]> = ders.iter().map(Vec::as_slice).collect();
-    let server_name = shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    let server_name = shared.server_name();
     match hook.run(&refs, &VerifyContext::new(shared.side, server_name.as_deref())) {
         Ok(()) => ok,
         Err(reject) => {

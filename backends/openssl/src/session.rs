@@ -1,6 +1,6 @@
 //! One OpenSSL connection over in-memory buffers: the engine's `Session`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
 use wiretls_core::memio::MemIo;
@@ -40,23 +40,20 @@ pub(crate) struct OpensslSession {
 
 /// The session-cache key of a client connection.
 pub(crate) fn cache_key(ssl: &SslRef) -> Option<String> {
-    let shared = ssl.ex_data(index().ok()?)?;
-    let name = shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
-    name
+    ssl.ex_data(index().ok()?)?.server_name()
 }
 
 impl OpensslSession {
     pub(crate) fn client(tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::client(tls))?;
         let name = tls.server_hostname();
-        let shared = Arc::new(Shared {
-            side: Side::Client,
-            query: StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
-            hook: context.verify,
-            chains: Chains::Client(prepared.chains.clone()),
-            server_name: Mutex::new(Some(name.to_owned())),
-            state: Mutex::default(),
-        });
+        let shared = Arc::new(Shared::new(
+            Side::Client,
+            StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
+            context.verify,
+            Chains::Client(prepared.chains.clone()),
+            Some(name.to_owned()),
+        ));
         let mut ssl = Ssl::new(&prepared.ctx).map_err(|e| engine_error(&e))?;
         ssl.set_connect_state();
         match name.parse::<std::net::IpAddr>() {
@@ -80,14 +77,13 @@ impl OpensslSession {
     pub(crate) fn server(tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::server(tls))?;
         let ServerContext { ctx, chains } = &*prepared;
-        let shared = Arc::new(Shared {
-            side: Side::Server,
-            query: StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
-            hook: context.verify,
-            chains: Chains::Server(chains.clone()),
-            server_name: Mutex::new(None),
-            state: Mutex::default(),
-        });
+        let shared = Arc::new(Shared::new(
+            Side::Server,
+            StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
+            context.verify,
+            Chains::Server(chains.clone()),
+            None,
+        ));
         let mut ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
         ssl.set_accept_state();
         Self::new(ssl, shared, None, None)
@@ -160,8 +156,7 @@ impl OpensslSession {
         }
         if state.no_certificate {
             drop(state);
-            let server_name =
-                self.shared.server_name.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            let server_name = self.shared.server_name();
             let alert = wiretls_core::store::no_certificate_alert(server_name.as_deref());
             // Only the ClientHello has been read: nothing is encrypted yet.
             self.stream.get_mut().output.extend_from_slice(&Alert::fatal(alert).plaintext_record());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use wiretls_bench::report::{self, compare, label, targets, Stat};
+use wiretls_bench::report::{self, compare, label, side_cell, targets, Stat};
 use wiretls_bench::{Plan, Record, Test};
 
 const ENGINES: &[(&str, &str)] =
@@ -217,10 +217,6 @@ mod docs {
     use super::*;
     use wiretls_core::Aead;
 
-    fn stat(s: &Stat) -> String {
-        format!("{:.0} ({:.0}-{:.0})", s.median, s.min, s.max)
-    }
-
     pub(super) fn write(records: &[Record], summary: &str, plan: &Plan, quick: bool, seconds: f64) {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
@@ -320,7 +316,7 @@ mod docs {
         let _ = writeln!(md, "\n## The null engine (no cryptography)\n\nWhat moving records through the harness and wiretls's own layers costs, in MB/s of CPU (client = send, server = receive).\n\n| test | client | server |\n|---|---:|---:|");
         for r in records.iter().filter(|r| r.path == "null" && matches!(r.test, Test::Bulk { .. })) {
             if let (Some(c), Some(s)) = (Stat::of(&r.client), Stat::of(&r.server)) {
-                let _ = writeln!(md, "| {} | {} | {} |", label(&r.test), stat(&c), stat(&s));
+                let _ = writeln!(md, "| {} | {} | {} |", label(&r.test), c, s);
             }
         }
         let _ = writeln!(md, "\n## Charts\n\n![bulk](bench-bulk.svg)\n\n![handshakes](bench-handshakes.svg)\n\n![ratios](bench-ratios.svg)\n");
@@ -329,9 +325,6 @@ mod docs {
     }
 
     fn row(md: &mut String, c: &report::Comparison, extra: String) {
-        let cell = |s: Option<(Stat, Stat)>, side: usize| {
-            s.map_or("-".into(), |s| stat(if side == 0 { &s.0 } else { &s.1 }))
-        };
         let ratio = c.paired.map_or("-".into(), |(a, b)| {
             format!(
                 "{:.3} ({:.2}-{:.2}) / {:.3} ({:.2}-{:.2})",
@@ -344,10 +337,10 @@ mod docs {
             "| {} | {}{note} | {} | {} | {} | {} | {ratio} | {extra} |",
             c.engine,
             label(&c.test),
-            cell(c.wiretls, 0),
-            cell(c.wiretls, 1),
-            cell(c.native, 0),
-            cell(c.native, 1)
+            side_cell(c.wiretls, 0),
+            side_cell(c.wiretls, 1),
+            side_cell(c.native, 0),
+            side_cell(c.native, 1)
         );
     }
 

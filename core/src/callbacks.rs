@@ -1,0 +1,89 @@
+//! What a connection shares with its engine's callbacks, for engines whose
+//! library calls back into them during a handshake (OpenSSL and BoringSSL
+//! keep it in the `SSL`'s ex_data): the certificate store's question, the
+//! verify hook, where chains are prepared, and what the callbacks found.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::alert::{Alert, AlertDescription};
+use crate::connection::Side;
+use crate::error::Error;
+use crate::store::StoreQuery;
+use crate::verify::VerifyHook;
+
+/// Per-connection state reachable from an engine's callbacks; `C` is where
+/// the engine prepares the chains a store answers with.
+pub struct CallbackShared<C> {
+    /// The connection's side.
+    pub side: Side,
+    /// The certificate store's question for this handshake.
+    pub query: StoreQuery,
+    /// The verify callback, run after the engine's own checks.
+    pub hook: Option<Arc<VerifyHook>>,
+    /// Where the chains a store answers with are prepared.
+    pub chains: C,
+    server_name: Mutex<Option<String>>,
+    state: Mutex<CallbackState>,
+}
+
+/// What the callbacks found.
+#[derive(Debug, Default)]
+pub struct CallbackState {
+    /// A server store answered `None`.
+    pub no_certificate: bool,
+    /// A failure inside a callback (a key that does not load, ...).
+    pub failure: Option<Error>,
+    /// The alert a verify-callback veto asked for.
+    pub veto: Option<AlertDescription>,
+    /// The last fatal alert the engine sent.
+    pub alert_sent: Option<Alert>,
+    /// The last alert the engine received.
+    pub alert_received: Option<Alert>,
+}
+
+impl<C> CallbackShared<C> {
+    /// The state of a new connection; `server_name` is a client's target
+    /// (a server learns it from the SNI, [`CallbackShared::set_server_name`]).
+    pub fn new(
+        side: Side,
+        query: StoreQuery,
+        hook: Option<Arc<VerifyHook>>,
+        chains: C,
+        server_name: Option<String>,
+    ) -> Self {
+        Self { side, query, hook, chains, server_name: Mutex::new(server_name), state: Mutex::default() }
+    }
+
+    /// What the callbacks found (a callback that panicked leaves it usable).
+    pub fn lock(&self) -> MutexGuard<'_, CallbackState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The server name: the client's target, or the SNI a server got.
+    pub fn server_name(&self) -> Option<String> {
+        self.server_name.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Record the SNI a server got.
+    pub fn set_server_name(&self, name: Option<String>) {
+        *self.server_name.lock().unwrap_or_else(PoisonError::into_inner) = name;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreRef;
+
+    #[test]
+    fn keeps_the_server_name_and_what_callbacks_found() {
+        let query = StoreQuery::new(StoreRef::Client(None), Arc::default());
+        let shared = CallbackShared::new(Side::Server, query, None, (), None);
+        assert_eq!(shared.server_name(), None);
+        shared.set_server_name(Some("example.com".into()));
+        assert_eq!(shared.server_name().as_deref(), Some("example.com"));
+        shared.lock().veto = Some(AlertDescription::BAD_CERTIFICATE);
+        assert_eq!(shared.lock().veto, Some(AlertDescription::BAD_CERTIFICATE));
+        assert!(!shared.lock().no_certificate);
+    }
+}
