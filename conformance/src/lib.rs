@@ -87,6 +87,8 @@ macro_rules! for_each_scenario {
                       one_byte_fragments, old_versions_refused, ssl3_refused, weak_suites_refused,
                       invalidated_after_fault],
             resumption: [resumes_second_connection, alert_forgets_session, server_forgets_after_alert],
+            callbacks: [],
+            semantics: [],
         }
     };
 }

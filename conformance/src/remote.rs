@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
-use std::task::Waker;
 
 use serde::{Deserialize, Serialize};
 use wiretls_core::{
@@ -220,7 +219,7 @@ struct Link {
 struct Hooks {
     verify: Option<Arc<VerifyHook>>,
     store: StoreRef,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<wiretls_core::StoreWaker>,
     /// Store questions not answered yet, by request id.
     pending: Mutex<HashMap<u64, ChainRequest>>,
 }

@@ -1,7 +1,7 @@
 //! The strict loaders (the seed's TODO) and the certificate model: every
 //! certificate exception of the seed, produced and checked by variant.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use wiretls_conformance::fixtures::{self, pem};
 use wiretls_core::{
@@ -186,7 +186,7 @@ fn sni_store_groups_and_selects() {
 
 #[test]
 fn chain_callbacks_refuse_bad_answers_and_second_answers() {
-    let woken = Arc::new(Mutex::new(None));
+    let woken = Arc::new(wiretls_core::StoreWaker::default());
     let roots = vec![fixtures::ca("client-root-ca.pem").subject().clone()];
     let (request, callback) = ChainRequest::new(Some(roots), woken.clone());
     // A chain that reaches none of the roots.
@@ -207,11 +207,13 @@ fn chain_callbacks_refuse_bad_answers_and_second_answers() {
     two.extend(fixtures::certificates("client2.pem"));
     assert!(matches!(callback.answer_certificates(two), Err(Error::MoreThanOneLeafCertificate { count: 2 })));
     assert!(request.take().is_none(), "refused answers do not count");
+    assert!(!woken.has_unseen_answer(), "refused answers wake nobody");
     callback.answer_certificates(fixtures::certificates("client1.pem")).expect("a good answer");
     assert!(matches!(
         callback.answer(None),
         Err(Error::Invalidated { reason: InvalidatedReason::AlreadyAnswered })
     ));
+    assert!(woken.has_unseen_answer(), "an answer is kept for a waker registered later");
     assert_eq!(request.take(), Some(Some(fixtures::chain("client1.pem"))));
     assert!(request.take().is_none(), "the answer is taken once");
     // An abandoned request refuses late answers.

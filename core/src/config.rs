@@ -284,9 +284,9 @@ impl ClientTls {
     ) -> Result<Connection, Error> {
         self.common.check()?;
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, self.trust_root.clone())));
-        let waker = context.waker.clone();
+        let (waker, hook) = (context.waker.clone(), context.verify.clone());
         let session = engine.start_client(self, context)?;
-        Connection::new(Side::Client, session, wire, waker)
+        Connection::new(Side::Client, session, wire, waker, hook)
     }
 }
 
@@ -499,9 +499,9 @@ impl ServerTls {
         }
         let trust = self.client_auth.trust_store().cloned();
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, trust)));
-        let waker = context.waker.clone();
+        let (waker, hook) = (context.waker.clone(), context.verify.clone());
         let session = engine.start_server(self, context)?;
-        Connection::new(Side::Server, session, wire, waker)
+        Connection::new(Side::Server, session, wire, waker, hook)
     }
 }
 

@@ -26,15 +26,30 @@
 //! - [`wire_eof`](Connection::wire_eof) tells the connection that the
 //!   transport's read side ended: without a `close_notify` first, that is a
 //!   truncation attack or a crash, reported as [`BadData::Truncated`].
+//! - `application_finished()` before the handshake completed (also while a
+//!   certificate store has not answered) is kept: the `close_notify` goes
+//!   out as soon as the handshake completes, after the application data
+//!   given before it. A handshake that fails sends its own alert instead
+//!   and never the `close_notify`.
+//!
+//! # Application callbacks that panic
+//! A panic in the verify callback, a certificate store or the wire's
+//! callbacks is caught at the boundary (it never unwinds through an
+//! engine's C code): the call that ran it returns
+//! [`Error::CallbackPanicked`], the connection is invalidated (the verify
+//! callback's panic is a veto, so the peer gets `bad_certificate`), and
+//! later calls answer [`Error::Invalidated`].
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::Waker;
 
 use crate::alert::{Alert, AlertDescription, AlertLevel};
 use crate::cert::Certificate;
 use crate::engine::{Session, SessionStatus};
-use crate::error::{BadData, Error, InvalidatedReason};
+use crate::error::{BadData, Callback, Error, InvalidatedReason};
+use crate::store::StoreWaker;
 use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::verify::VerifyHook;
 use crate::wire::Wire;
 
 /// Which end of a connection.
@@ -98,24 +113,37 @@ pub struct Connection {
     session: Box<dyn Session>,
     wire: Box<dyn Wire>,
     out: Vec<u8>,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<StoreWaker>,
+    hook: Option<Arc<VerifyHook>>,
     /// The error that invalidated the connection.
     failed: Option<Error>,
     /// An error that came after application data in the same input: the data
     /// was returned, the error waits for the next call.
     deferred: Option<Error>,
     finished: bool,
+    /// `application_finished` came before the handshake completed: the
+    /// `close_notify` goes out when it does.
+    close_pending: bool,
     peer_closed: bool,
     /// `Some(immediate)` once `wire_close` was called.
     close_requested: Option<bool>,
+    /// Peer bytes given while the handshake waited for a store.
+    buffered_while_waiting: usize,
 }
 
 impl Connection {
+    /// How many bytes from the peer a connection keeps while its handshake
+    /// waits for a certificate store (64 KiB: four full records, more than
+    /// any flight a peer may send there). More is
+    /// [`BadData::BufferLimit`], with an `unexpected_message` alert.
+    pub const STORE_WAIT_BUFFER_LIMIT: usize = 64 * 1024;
+
     pub(crate) fn new(
         side: Side,
         session: Box<dyn Session>,
         wire: Box<dyn Wire>,
-        waker: Arc<Mutex<Option<Waker>>>,
+        waker: Arc<StoreWaker>,
+        hook: Option<Arc<VerifyHook>>,
     ) -> Result<Self, Error> {
         let mut conn = Self {
             side,
@@ -123,11 +151,14 @@ impl Connection {
             wire,
             out: Vec::new(),
             waker,
+            hook,
             failed: None,
             deferred: None,
             finished: false,
+            close_pending: false,
             peer_closed: false,
             close_requested: None,
+            buffered_while_waiting: 0,
         };
         // The client's first flight (or a server store's synchronous answer
         // with nothing to send yet) goes out now.
@@ -177,6 +208,14 @@ impl Connection {
         if self.peer_closed {
             return if input.is_empty() { Ok(()) } else { Err(self.closed()) };
         }
+        if self.session.status().waiting_for_store {
+            self.buffered_while_waiting = self.buffered_while_waiting.saturating_add(input.len());
+            if self.buffered_while_waiting > Self::STORE_WAIT_BUFFER_LIMIT {
+                return Err(self.refuse_flood());
+            }
+        } else {
+            self.buffered_while_waiting = 0;
+        }
         let done = self.drive(|session, out| session.read_tls(input, plaintext, out));
         self.settle(done)
     }
@@ -208,6 +247,9 @@ impl Connection {
     /// # Errors
     /// As [`Connection::data_from_wire`].
     pub fn resume(&mut self) -> Result<Vec<u8>, Error> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
         self.check_live()?;
         let mut plaintext = Vec::new();
         let done = self.drive(|session, out| session.resume(&mut plaintext, out));
@@ -258,8 +300,8 @@ impl Connection {
         description: AlertDescription,
         level: Option<AlertLevel>,
     ) -> Result<(), Error> {
-        let level = description.resolve_level(level, self.session.info().version)?;
         self.check_live()?;
+        let level = description.resolve_level(level, self.session.info().version)?;
         if description == AlertDescription::CLOSE_NOTIFY {
             return self.application_finished();
         }
@@ -285,14 +327,21 @@ impl Connection {
             return Ok(());
         }
         self.finished = true;
+        if self.session.status().handshaking {
+            // Sent when the handshake completes (see the module's "Closing").
+            self.close_pending = true;
+            return Ok(());
+        }
         let done = self.drive(|session, out| session.close_notify(out));
         self.settle(done)
     }
 
     /// Register the waker woken when a certificate store answers (from any
-    /// thread). The application then calls [`Connection::resume`].
+    /// thread). The application then calls [`Connection::resume`]. When a
+    /// store answered before the waker was registered and the connection has
+    /// not acted on it yet, the waker is woken at once.
     pub fn set_waker(&mut self, waker: Waker) {
-        *self.waker.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(waker);
+        self.waker.register(waker);
     }
 
     // ---- Getters --------------------------------------------------------------
@@ -312,7 +361,9 @@ impl Connection {
         self.session.status().handshaking
     }
 
-    /// The handshake waits for a certificate store's answer.
+    /// The handshake waits for a certificate store: the store was asked and
+    /// the handshake has not gone on with its answer yet (it may have
+    /// answered: [`Connection::resume`] goes on). The same on every engine.
     pub fn is_waiting_for_store(&self) -> bool {
         self.session.status().waiting_for_store
     }
@@ -358,15 +409,22 @@ impl Connection {
         Error::Invalidated { reason: InvalidatedReason::Closed }
     }
 
-    /// Send what the engine produced, then act on its result and status.
-    /// Every error an engine returns from the data path ends the connection:
-    /// with a graceful close when an alert went out, an immediate one when
-    /// nothing did (the peer's own alert, a truncation, an engine failure).
+    /// Act on an engine call's result and the session's status. Every error
+    /// an engine returns from the data path ends the connection: with a
+    /// graceful close when an alert went out, an immediate one when none
+    /// did (the peer's own alert, a truncation, an engine failure).
     #[inline]
-    fn settle(&mut self, (result, wrote): (Result<(), Error>, bool)) -> Result<(), Error> {
+    fn settle(&mut self, (result, _wrote): (Result<(), Error>, bool)) -> Result<(), Error> {
         match result {
             Ok(()) => {
-                let SessionStatus { peer_closed, .. } = self.session.status();
+                let SessionStatus { peer_closed, handshaking, .. } = self.session.status();
+                if self.close_pending && !handshaking {
+                    self.close_pending = false;
+                    let done = self.drive(|session, out| session.close_notify(out));
+                    if let Err(e) = done.0 {
+                        return self.settle((Err(e), done.1));
+                    }
+                }
                 if peer_closed && !self.peer_closed {
                     self.peer_closed = true;
                     if !self.finished {
@@ -376,10 +434,27 @@ impl Connection {
                     }
                     self.request_close(false);
                 }
-                Ok(())
+                match &self.failed {
+                    // A wire callback panicked during the call.
+                    Some(e @ Error::CallbackPanicked { .. }) => Err(e.clone()),
+                    _ => Ok(()),
+                }
             }
             Err(e) => {
-                self.fail(e.clone(), !wrote);
+                if let Some(Error::CallbackPanicked { .. }) = &self.failed {
+                    // A wire callback panicked first: that is the error.
+                    return Err(self.failed.clone().unwrap_or(e));
+                }
+                let e = match self.hook.as_ref().and_then(|hook| hook.take_panic()) {
+                    Some(message) => Error::CallbackPanicked {
+                        callback: Callback::Verify,
+                        message,
+                        alert_sent: e.alert_sent(),
+                    },
+                    None => e,
+                };
+                let immediate = e.alert_sent().is_none();
+                self.fail(e.clone(), immediate);
                 Err(e)
             }
         }
@@ -391,15 +466,37 @@ impl Connection {
         self.request_close(immediate);
     }
 
+    /// The peer kept sending while the handshake waited for a store: send
+    /// `unexpected_message` (through the engine where it can, else as a
+    /// plain record: nothing is encrypted before a server's store answered)
+    /// and invalidate.
+    fn refuse_flood(&mut self) -> Error {
+        let description = crate::AlertDescription::UNEXPECTED_MESSAGE;
+        let alert = Alert { level: AlertLevel::Fatal, description };
+        let (sent, _) = self.drive(|session, out| {
+            session.send_alert(alert, out).or_else(|_| {
+                out.extend_from_slice(&alert.plaintext_record());
+                Ok(())
+            })
+        });
+        let e =
+            Error::BadTlsData { kind: BadData::BufferLimit, alert_sent: sent.is_ok().then_some(description) };
+        self.fail(e.clone(), false);
+        e
+    }
+
     /// Run one engine call with the buffer its output goes to: the wire's
     /// own buffer when it has one (written once, in place), else ours, handed
     /// to `write_to_wire` after the call. Returns the result and whether
-    /// anything was written.
+    /// anything was written. A panic of `write_to_wire` invalidates the
+    /// connection ([`Error::CallbackPanicked`]).
     #[inline]
     fn drive(
         &mut self,
         call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,
     ) -> (Result<(), Error>, bool) {
+        // Whatever a store answered so far, this call acts on.
+        self.waker.clear();
         if let Some(buffer) = self.wire.buffer() {
             let before = buffer.len();
             let result = call(&mut *self.session, buffer);
@@ -409,7 +506,11 @@ impl Connection {
         let result = call(&mut *self.session, &mut self.out);
         let wrote = !self.out.is_empty();
         if wrote {
-            self.wire.write_owned(&mut self.out);
+            let (wire, out) = (&mut self.wire, &mut self.out);
+            if let Err(e) = Error::catch_callback(Callback::WriteToWire, || wire.write_owned(out)) {
+                self.out.clear();
+                self.fail(e, true);
+            }
         }
         (result, wrote)
     }
@@ -417,7 +518,13 @@ impl Connection {
     fn request_close(&mut self, immediate: bool) {
         if self.close_requested.is_none() {
             self.close_requested = Some(immediate);
-            self.wire.wire_close(immediate);
+            let wire = &mut self.wire;
+            if let Err(e) = Error::catch_callback(Callback::WireClose, || wire.wire_close(immediate)) {
+                self.session.forget_session();
+                if !matches!(self.failed, Some(Error::CallbackPanicked { .. })) {
+                    self.failed = Some(e);
+                }
+            }
         }
     }
 }
@@ -429,6 +536,7 @@ impl std::fmt::Debug for Connection {
             .field("status", &self.session.status())
             .field("failed", &self.failed)
             .field("finished", &self.finished)
+            .field("close_pending", &self.close_pending)
             .field("peer_closed", &self.peer_closed)
             .finish_non_exhaustive()
     }

@@ -3,8 +3,7 @@
 //! [`Connection`](crate::Connection), plus the [`Capabilities`] each engine
 //! declares.
 
-use std::sync::{Arc, Mutex};
-use std::task::Waker;
+use std::sync::Arc;
 
 use crate::alert::{Alert, AlertDescription};
 use crate::cert::KeyType;
@@ -107,7 +106,7 @@ pub struct SessionContext {
     /// The verify callback, if the application gave one.
     pub verify: Option<Arc<VerifyHook>>,
     /// The connection's waker cell: chain requests wake it when a store answers.
-    pub waker: Arc<Mutex<Option<Waker>>>,
+    pub waker: Arc<crate::store::StoreWaker>,
 }
 
 impl SessionContext {

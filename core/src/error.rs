@@ -81,6 +81,21 @@ pub enum Error {
         alert_sent: Option<AlertDescription>,
     },
 
+    /// An application callback panicked (the seed: "if any exception is
+    /// raised, the connection will be invalidated"): the verify callback, a
+    /// certificate store's method, or the wire's `write_to_wire` /
+    /// `wire_close`. The panic was caught at the boundary; the connection is
+    /// invalidated, and later calls answer [`Error::Invalidated`].
+    #[error("the application's {callback} panicked: {message}{}", alert_suffix(*alert_sent))]
+    CallbackPanicked {
+        /// Which callback.
+        callback: Callback,
+        /// The panic's message (when it was a string).
+        message: String,
+        /// The alert that was written to the wire because of it, if any.
+        alert_sent: Option<AlertDescription>,
+    },
+
     // ---- The caller misused the API ------------------------------------------
     /// The seed's `InvalidatedError`: the call is no longer valid because of
     /// an earlier event.
@@ -203,6 +218,63 @@ fn alert_suffix(alert: Option<AlertDescription>) -> String {
     }
 }
 
+/// An application callback, as named in [`Error::CallbackPanicked`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Callback {
+    /// The seed's `verify_callback`.
+    Verify,
+    /// A server's `ServerCertificates`.
+    ServerCertificates,
+    /// A client's `ClientCertificateStore`.
+    ClientCertificateStore,
+    /// The wire's `write_to_wire` callback.
+    WriteToWire,
+    /// The wire's `wire_close` callback.
+    WireClose,
+}
+
+impl fmt::Display for Callback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Verify => "verify callback",
+            Self::ServerCertificates => "ServerCertificates store",
+            Self::ClientCertificateStore => "ClientCertificateStore",
+            Self::WriteToWire => "write_to_wire callback",
+            Self::WireClose => "wire_close callback",
+        })
+    }
+}
+
+impl Error {
+    /// Run an application callback, catching a panic at the boundary (an
+    /// engine's `extern "C"` callback must never unwind into C, and a
+    /// panicking callback must never leave a live connection): the panic
+    /// becomes [`Error::CallbackPanicked`] without an alert.
+    ///
+    /// # Errors
+    /// [`Error::CallbackPanicked`] when `f` panicked.
+    pub fn catch_callback<T>(callback: Callback, f: impl FnOnce() -> T) -> Result<T, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| Error::CallbackPanicked {
+            callback,
+            message: panic_message(&*payload),
+            alert_sent: None,
+        })
+    }
+}
+
+/// The text of a panic's payload (`panic!` with a literal or a format).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}
+
 /// Who is to blame for an [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -226,7 +298,9 @@ impl Error {
             Self::AlertReceived { .. } | Self::BadTlsData { .. } | Self::PeerCertificate { .. } => {
                 Blame::Peer
             }
-            Self::Rejected { .. } | Self::NoServerCertificate { .. } => Blame::Application,
+            Self::Rejected { .. } | Self::NoServerCertificate { .. } | Self::CallbackPanicked { .. } => {
+                Blame::Application
+            }
             Self::Invalidated { .. }
             | Self::InvalidAlertLevel { .. }
             | Self::ReservedAlert { .. }
@@ -250,7 +324,8 @@ impl Error {
             Self::BadTlsData { alert_sent, .. }
             | Self::PeerCertificate { alert_sent, .. }
             | Self::Rejected { alert_sent }
-            | Self::NoServerCertificate { alert_sent, .. } => *alert_sent,
+            | Self::NoServerCertificate { alert_sent, .. }
+            | Self::CallbackPanicked { alert_sent, .. } => *alert_sent,
             _ => None,
         }
     }
@@ -282,6 +357,7 @@ impl Error {
             BadData::NoApplicationProtocol => AlertDescription::NO_APPLICATION_PROTOCOL,
             BadData::HandshakeSignature => AlertDescription::DECRYPT_ERROR,
             BadData::MissingCertificate => AlertDescription::CERTIFICATE_REQUIRED,
+            BadData::BufferLimit => AlertDescription::UNEXPECTED_MESSAGE,
             BadData::Truncated | BadData::Other => return None,
         })
     }
@@ -338,6 +414,10 @@ pub enum BadData {
     HandshakeSignature,
     /// The server requires a client certificate and got none (`certificate_required`).
     MissingCertificate,
+    /// The peer kept sending while the handshake waited for a certificate
+    /// store, past [`Connection::STORE_WAIT_BUFFER_LIMIT`](crate::Connection::STORE_WAIT_BUFFER_LIMIT)
+    /// (`unexpected_message`: no flight of the protocol is that long there).
+    BufferLimit,
     /// The transport ended without a `close_notify`.
     Truncated,
     /// Something else the engine reported as a protocol violation.
@@ -358,6 +438,7 @@ impl fmt::Display for BadData {
             Self::NoApplicationProtocol => "no application protocol in common",
             Self::HandshakeSignature => "a handshake signature did not verify",
             Self::MissingCertificate => "the peer sent no certificate",
+            Self::BufferLimit => "the peer sent too much while the handshake waited for a certificate store",
             Self::Truncated => "the stream ended without close_notify",
             Self::Other => "a protocol violation",
         })

@@ -56,11 +56,11 @@ pub use engine::{
     AlertSending, Capabilities, ChainCheck, Engine, PeerName, Session, SessionContext, SessionStatus,
 };
 pub use error::{
-    BadData, Blame, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
+    BadData, Blame, Callback, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
 };
 pub use store::{
     CertificateChainCallback, ChainRequest, ClientCertificateStore, ServerCertificateChain,
-    ServerCertificates, SniServerCertificates, StoreAnswer, StoreQuery, StoreRef,
+    ServerCertificates, SniServerCertificates, StoreAnswer, StoreQuery, StoreRef, StoreWaker,
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
 pub use verify::{Reject, VerifyCallback, VerifyContext, VerifyHook};

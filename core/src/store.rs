@@ -24,7 +24,7 @@ use std::task::Waker;
 
 use crate::cert::{Certificate, DistinguishedName};
 use crate::chain::{group_chains, CertificateChain};
-use crate::error::{Error, InvalidatedReason};
+use crate::error::{Callback, Error, InvalidatedReason};
 
 /// The server's source of certificate chains (the seed's `ServerCertificates`).
 ///
@@ -72,7 +72,62 @@ pub struct CertificateChainCallback {
 
 struct Slot {
     state: Mutex<SlotState>,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<StoreWaker>,
+}
+
+/// A connection's waker cell: the waker a store's answer wakes, and whether
+/// an answer came that the connection has not acted on yet (so that an
+/// answer given before a waker was registered is not lost: registering then
+/// wakes at once).
+#[derive(Debug, Default)]
+pub struct StoreWaker {
+    state: Mutex<WakerState>,
+}
+
+#[derive(Debug, Default)]
+struct WakerState {
+    waker: Option<Waker>,
+    unseen_answer: bool,
+}
+
+impl StoreWaker {
+    fn lock(&self) -> MutexGuard<'_, WakerState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A store answered: remember it and wake the registered waker.
+    pub fn notify(&self) {
+        let waker = {
+            let mut state = self.lock();
+            state.unseen_answer = true;
+            state.waker.clone()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Register `waker`; wake it at once when an answer came before.
+    pub fn register(&self, waker: Waker) {
+        let unseen = {
+            let mut state = self.lock();
+            state.waker = Some(waker.clone());
+            state.unseen_answer
+        };
+        if unseen {
+            waker.wake();
+        }
+    }
+
+    /// The connection is about to act on whatever answers came.
+    pub fn clear(&self) {
+        self.lock().unseen_answer = false;
+    }
+
+    /// Whether an answer came that the connection has not acted on.
+    pub fn has_unseen_answer(&self) -> bool {
+        self.lock().unseen_answer
+    }
 }
 
 #[derive(Default)]
@@ -114,10 +169,7 @@ impl CertificateChainCallback {
         state.answered = true;
         state.answer = Some(chain);
         drop(state);
-        let waker = self.slot.waker.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        self.slot.waker.notify();
         Ok(())
     }
 
@@ -168,7 +220,7 @@ impl ChainRequest {
     /// connection's waker cell ([`crate::engine::SessionContext::waker`]).
     pub fn new(
         roots: Option<Vec<DistinguishedName>>,
-        waker: Arc<Mutex<Option<Waker>>>,
+        waker: Arc<StoreWaker>,
     ) -> (Self, CertificateChainCallback) {
         let slot = Arc::new(Slot { state: Mutex::new(SlotState::default()), waker });
         let callback = CertificateChainCallback { slot: slot.clone(), roots: roots.map(Into::into) };
@@ -217,6 +269,8 @@ pub enum StoreAnswer {
     NoChain,
     /// The store has not answered yet.
     Pending,
+    /// The store's method panicked ([`Error::CallbackPanicked`]).
+    Failed(Error),
 }
 
 /// One handshake's question to its certificate store, for engines whose
@@ -225,7 +279,7 @@ pub enum StoreAnswer {
 /// polled after that.
 pub struct StoreQuery {
     store: StoreRef,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<StoreWaker>,
     state: Mutex<QueryState>,
 }
 
@@ -237,7 +291,7 @@ struct QueryState {
 
 impl StoreQuery {
     /// A question to `store`; `waker` is the connection's waker cell.
-    pub fn new(store: StoreRef, waker: Arc<Mutex<Option<Waker>>>) -> Self {
+    pub fn new(store: StoreRef, waker: Arc<StoreWaker>) -> Self {
         Self { store, waker, state: Mutex::default() }
     }
 
@@ -247,7 +301,8 @@ impl StoreQuery {
 
     /// Ask the store the first time (a server store with `server_name`, a
     /// client store with the CA names `roots`, or for its default chain when
-    /// there are none); after that, poll the answer.
+    /// there are none); after that, poll the answer. A store that panics is
+    /// caught here and answers [`StoreAnswer::Failed`].
     pub fn poll(&self, server_name: Option<&str>, roots: &[DistinguishedName]) -> StoreAnswer {
         let mut state = self.lock();
         if !state.asked {
@@ -257,14 +312,9 @@ impl StoreQuery {
             state.request = Some(request);
             // The store may answer at once: our lock must not be held then.
             drop(state);
-            match &self.store {
-                StoreRef::Server(store) => store.certificate_chain_for_server_name(server_name, callback),
-                StoreRef::Client(Some(store)) if named => store.certificate_chain_for_roots(roots, callback),
-                StoreRef::Client(Some(store)) => store.default_certificate_chain(callback),
-                StoreRef::Client(None) => {
-                    // No store: answer for it.
-                    let _ = callback.answer(None);
-                }
+            if let Err(e) = self.store.ask(server_name, roots, callback) {
+                self.lock().request = None;
+                return StoreAnswer::Failed(e);
             }
             state = self.lock();
         }
@@ -278,9 +328,48 @@ impl StoreQuery {
         }
     }
 
-    /// Whether the store was asked and has not answered.
+    /// Whether the store was asked and its answer has not been taken yet
+    /// (it may have answered: the handshake goes on at the next
+    /// [`Connection::resume`](crate::Connection::resume)). The meaning of
+    /// [`Connection::is_waiting_for_store`](crate::Connection::is_waiting_for_store)
+    /// on every engine.
     pub fn is_pending(&self) -> bool {
-        self.lock().request.as_ref().is_some_and(|r| !r.is_answered())
+        self.lock().request.is_some()
+    }
+}
+
+impl StoreRef {
+    /// Ask this store for a chain, catching a panic of the store's method
+    /// (a server store with `server_name`; a client store with the CA names
+    /// `roots`, or for its default chain when there are none; no client
+    /// store answers `None` at once).
+    ///
+    /// # Errors
+    /// [`Error::CallbackPanicked`] when the store's method panicked.
+    pub fn ask(
+        &self,
+        server_name: Option<&str>,
+        roots: &[DistinguishedName],
+        callback: CertificateChainCallback,
+    ) -> Result<(), Error> {
+        match self {
+            StoreRef::Server(store) => Error::catch_callback(Callback::ServerCertificates, || {
+                store.certificate_chain_for_server_name(server_name, callback);
+            }),
+            StoreRef::Client(Some(store)) if !roots.is_empty() => {
+                Error::catch_callback(Callback::ClientCertificateStore, || {
+                    store.certificate_chain_for_roots(roots, callback);
+                })
+            }
+            StoreRef::Client(Some(store)) => Error::catch_callback(Callback::ClientCertificateStore, || {
+                store.default_certificate_chain(callback);
+            }),
+            StoreRef::Client(None) => {
+                // No store: answer for it (a fresh callback accepts `None`).
+                let _ = callback.answer(None);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -297,6 +386,20 @@ pub fn no_certificate_alert(server_name: Option<&str>) -> crate::AlertDescriptio
     match server_name {
         Some(_) => crate::AlertDescription::UNRECOGNIZED_NAME,
         None => crate::AlertDescription::HANDSHAKE_FAILURE,
+    }
+}
+
+/// A server store failed (its method panicked): before the store answered
+/// nothing is encrypted, so `internal_error` goes out as a plain record and
+/// the error says so. Other errors, and a client's, pass unchanged.
+pub fn server_store_failed(e: Error, side: crate::Side, out: &mut Vec<u8>) -> Error {
+    match e {
+        Error::CallbackPanicked { callback, message, alert_sent: None } if side == crate::Side::Server => {
+            let alert = crate::AlertDescription::INTERNAL_ERROR;
+            out.extend_from_slice(&crate::Alert::fatal(alert).plaintext_record());
+            Error::CallbackPanicked { callback, message, alert_sent: Some(alert) }
+        }
+        e => e,
     }
 }
 

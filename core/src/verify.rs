@@ -83,26 +83,36 @@ where
 }
 
 /// How an engine runs the verify callback: builds the [`Certificate`]s,
-/// completes the chain with the trusted root, counts calls. Shareable
-/// across threads because some engines keep verifiers in shared configs.
+/// orders them into the path from the leaf to the trust anchor, counts
+/// calls and catches a panicking callback. Shareable across threads because
+/// some engines keep verifiers in shared configs.
 pub struct VerifyHook {
     callback: Mutex<Box<dyn VerifyCallback>>,
     trust: Option<TrustStore>,
     calls: AtomicUsize,
+    panicked: Mutex<Option<String>>,
 }
 
 impl VerifyHook {
     /// A hook running `callback`, completing chains with `trust` (for
     /// engines that host a callback themselves, such as a peer process).
     pub fn new(callback: Box<dyn VerifyCallback>, trust: Option<TrustStore>) -> Self {
-        Self { callback: Mutex::new(callback), trust, calls: AtomicUsize::new(0) }
+        Self { callback: Mutex::new(callback), trust, calls: AtomicUsize::new(0), panicked: Mutex::new(None) }
     }
 
-    /// Run the callback over the chain the peer presented (DER, leaf first).
+    /// Run the callback over the chain the peer presented (DER, leaf first,
+    /// in any order after the leaf: the peer's own order or the engine's
+    /// built path). The callback sees the seed's order: the path from the
+    /// leaf to the trust anchor, each certificate followed by its issuer,
+    /// certificates that are not on that path left out (see
+    /// [`certification_path`]).
     ///
     /// # Errors
     /// The callback's [`Reject`]; a `bad_certificate` veto when a
-    /// certificate the engine accepted cannot be parsed here.
+    /// certificate the engine accepted cannot be parsed here, and when the
+    /// callback panicked (the panic is caught and kept for
+    /// [`VerifyHook::take_panic`]: the connection reports it as
+    /// [`Error::CallbackPanicked`](crate::Error::CallbackPanicked)).
     pub fn run(&self, presented: &[&[u8]], context: &VerifyContext<'_>) -> Result<(), Reject> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let certs: Vec<Certificate> = presented
@@ -110,22 +120,67 @@ impl VerifyHook {
             .map(|der| Certificate::from_der(*der))
             .collect::<Result<_, _>>()
             .map_err(|_| Reject::new())?;
-        let chain = match (&self.trust, context.side) {
-            (Some(trust), _) => trust.complete_chain(&certs),
-            (None, Side::Client) => match TrustStore::system() {
-                Ok(trust) => trust.complete_chain(&certs),
-                Err(_) => certs,
-            },
-            (None, Side::Server) => certs,
+        let system;
+        let trust = match (&self.trust, context.side) {
+            (Some(trust), _) => Some(trust),
+            (None, Side::Client) => {
+                system = TrustStore::system().ok();
+                system.as_ref()
+            }
+            (None, Side::Server) => None,
         };
+        let chain = certification_path(&certs, trust);
         let mut callback = self.callback.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        callback.verify(&chain, context)
+        match crate::Error::catch_callback(crate::Callback::Verify, || callback.verify(&chain, context)) {
+            Ok(verdict) => verdict,
+            Err(crate::Error::CallbackPanicked { message, .. }) => {
+                *self.panicked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(message);
+                Err(Reject::new())
+            }
+            Err(_) => Err(Reject::new()),
+        }
     }
 
     /// How many times the callback ran.
     pub fn calls(&self) -> usize {
         self.calls.load(Ordering::Relaxed)
     }
+
+    /// The message of a panic the callback raised, once (the connection
+    /// turns its veto into [`Error::CallbackPanicked`](crate::Error::CallbackPanicked)).
+    pub fn take_panic(&self) -> Option<String> {
+        self.panicked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+/// The certification path of a presented chain, in the seed's order: the
+/// leaf (`presented[0]`), then each certificate's issuer taken from the
+/// presented ones, ending with the trust anchor from `trust` that issued the
+/// last of them (when it was not presented). Certificates that are not on
+/// the path (extras, duplicates) are left out, so a misordered chain gives
+/// the same path as a well-ordered one.
+pub fn certification_path(presented: &[Certificate], trust: Option<&TrustStore>) -> Vec<Certificate> {
+    let Some((leaf, rest)) = presented.split_first() else { return Vec::new() };
+    let mut path = vec![leaf.clone()];
+    let on_path = |path: &[Certificate], c: &Certificate| path.iter().any(|p| p.der() == c.der());
+    loop {
+        // Invariant: `path` starts with the leaf and only grows.
+        let last = &path[path.len() - 1];
+        if path.len() > 1 && last.is_self_issued() {
+            break;
+        }
+        if let Some(anchor) = trust.and_then(|t| t.certificates().iter().find(|a| last.is_issued_by(a))) {
+            if !on_path(&path, anchor) {
+                path.push(anchor.clone());
+            }
+            break;
+        }
+        match rest.iter().find(|c| last.is_issued_by(c) && !on_path(&path, c)) {
+            Some(issuer) => path.push(issuer.clone()),
+            None => break,
+        }
+    }
+    path
 }
 
 impl std::fmt::Debug for VerifyHook {

@@ -185,6 +185,10 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         shared.set_server_name(name.clone());
         match shared.query.poll(name.as_deref(), &[]) {
             StoreAnswer::Pending => Err(SelectCertError::RETRY),
+            StoreAnswer::Failed(e) => {
+                shared.lock().failure = Some(e);
+                Err(SelectCertError::RETRY)
+            }
             StoreAnswer::NoChain => {
                 // The session fails the handshake with wiretls's alert for
                 // this: stop BoringSSL here, before it says anything.

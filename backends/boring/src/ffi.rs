@@ -90,6 +90,10 @@ unsafe extern "C" fn client_cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
     let roots = requested_cas(ssl);
     match shared.query.poll(None, &roots) {
         StoreAnswer::Pending => -1,
+        StoreAnswer::Failed(e) => {
+            shared.lock().failure = Some(e);
+            -1
+        }
         StoreAnswer::NoChain => 1,
         StoreAnswer::Chain(chain) => {
             if use_chain(ssl, &shared, &chain) {

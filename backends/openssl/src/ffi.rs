@@ -79,6 +79,10 @@ unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
     };
     match shared.query.poll(server_name.as_deref(), &roots) {
         StoreAnswer::Pending => -1,
+        StoreAnswer::Failed(e) => {
+            shared.lock().failure = Some(e);
+            -1
+        }
         StoreAnswer::NoChain if shared.side == wiretls_core::Side::Server => {
             // The session fails the handshake with the alert wiretls sends
             // for this: stop OpenSSL here, before it says anything.

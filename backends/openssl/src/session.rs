@@ -152,7 +152,9 @@ impl OpensslSession {
     fn suspended(&mut self) -> Result<(), Error> {
         let mut state = self.shared.lock();
         if let Some(failure) = state.failure.take() {
-            return Err(failure);
+            drop(state);
+            let out = &mut self.stream.get_mut().output;
+            return Err(wiretls_core::store::server_store_failed(failure, self.shared.side, out));
         }
         if state.no_certificate {
             drop(state);

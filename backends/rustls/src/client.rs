@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::task::Waker;
 
 use rustls::client::{ResolvesClientCert, Resumption, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
@@ -189,7 +188,7 @@ impl ResolvesClientCert for DispatchResolver {
 /// One connection's client-certificate choice, asking the application's store.
 pub(crate) struct StoreResolver {
     store: Arc<dyn ClientCertificateStore>,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<wiretls_core::StoreWaker>,
     keys: Arc<KeyCache>,
     provider: Arc<CryptoProvider>,
     failure: Mutex<Option<Error>>,

@@ -3,8 +3,7 @@
 //! server config for that chain takes over.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::task::Waker;
+use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
@@ -140,7 +139,7 @@ pub(crate) struct ServerSession {
     hooks: Option<Arc<Hooks>>,
     /// The record in progress while reading the ClientHello.
     record: Vec<u8>,
-    waker: Arc<Mutex<Option<Waker>>>,
+    waker: Arc<wiretls_core::StoreWaker>,
     peer_closed: bool,
     /// Application data given before the connection existed.
     queued: Vec<u8>,

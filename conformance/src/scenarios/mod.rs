@@ -3,12 +3,14 @@
 //! asserts the negotiated outcome, not just the absence of errors.
 
 pub mod alerts;
+pub mod callbacks;
 pub mod client_auth;
 pub mod close;
 pub mod data;
 pub mod handshake;
 pub mod hostile;
 pub mod resumption;
+pub mod semantics;
 pub mod sni;
 pub mod stores;
 pub mod trust;
