@@ -482,6 +482,118 @@ pub fn server_rejected_by_gnutls_client(engine: &dyn Engine) {
     );
 }
 
+// ---- Renegotiation (TLS 1.2) ----------------------------------------------------
+
+/// How many `message`s (`ClientHello`, `ServerHello`) a `-msg` trace shows
+/// arriving from our side.
+fn hellos_from_us(trace: &str, message: &str) -> usize {
+    trace.lines().filter(|l| l.starts_with("<<<") && l.contains(message)).count()
+}
+
+/// Whether a `-msg` trace shows the alert `name` (e.g. `no_renegotiation`,
+/// with `-msg`'s spelling) arriving, as a warning or as fatal.
+fn trace_has_alert(trace: &str, level: &str, name: &str) -> bool {
+    let alert = format!("{level} {name}");
+    trace.lines().any(|l| l.starts_with("<<<") && l.contains("Alert") && l.contains(&alert))
+}
+
+/// What our side did with a renegotiation request: refused it, with a
+/// `no_renegotiation` warning (after which OpenSSL, which asked, ends the
+/// connection with a fatal `handshake_failure`), or with a fatal alert of
+/// its own; never a second handshake.
+#[track_caller]
+fn assert_renegotiation_refused(tcp: &Tcp, peer: &Process, message: &str, hellos_before: usize) {
+    // The peer's trace is piped, so it may lag behind what it did: wait for
+    // the refusal to show in it before reading it.
+    match tcp.errors.first() {
+        // Refused with the warning: the peer that asked gave up on the connection.
+        Some(Error::AlertReceived {
+            description: A::HANDSHAKE_FAILURE,
+            level: wiretls_core::AlertLevel::Fatal,
+        }) => peer.wait_for("warning no_renegotiation"),
+        // Refused with a fatal alert of our own, which the peer read.
+        Some(e @ Error::BadTlsData { alert_sent: Some(alert), .. }) => {
+            peer.wait_for(&format!("fatal {}", alert.name().unwrap_or("unknown")));
+            let trace = peer.output();
+            assert!(
+                !trace_has_alert(&trace, "warning", "no_renegotiation"),
+                "{e:?} after a no_renegotiation warning:\n{trace}"
+            );
+        }
+        other => panic!("renegotiation not refused as expected: {other:?}\n{}", peer.output()),
+    }
+    let trace = peer.output();
+    assert_eq!(
+        hellos_from_us(&trace, message),
+        hellos_before,
+        "a second {message} from our side (it renegotiated):\n{trace}"
+    );
+    assert!(tcp.conn.invalidated_by().is_some(), "the connection goes on as if renegotiated");
+}
+
+/// A TLS 1.2 `HelloRequest` from `openssl s_server` (its `r` command) to our
+/// established client: refused, no second handshake.
+pub fn client_refuses_openssl_server_renegotiation(engine: &dyn Engine) {
+    let version = ProtocolVersion::Tls12;
+    let port = free_port();
+    let (crt, key, chain) = (path("server-p256.crt"), path("server-p256.key"), path("inter-ca.pem"));
+    let mut server = Process::spawn(
+        "openssl",
+        &args(&[
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-naccept",
+            "1",
+            "-cert",
+            &crt,
+            "-key",
+            &key,
+            "-cert_chain",
+            &chain,
+            "-tls1_2",
+            "-msg",
+        ]),
+    );
+    let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+    tcp.handshake();
+    tcp.send(b"before\n");
+    server.wait_for("before");
+    let hellos = hellos_from_us(&server.output(), "ClientHello");
+    server.send(b"r\n");
+    tcp.pump_until(|t| t.eof);
+    assert_renegotiation_refused(&tcp, &server, "ClientHello", hellos);
+}
+
+/// A TLS 1.2 renegotiating `ClientHello` from `openssl s_client` (its `R`
+/// command) to our established server: refused, no second handshake.
+pub fn server_refuses_openssl_client_renegotiation(engine: &dyn Engine) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut client = Process::spawn(
+        "openssl",
+        &args(&[
+            "s_client",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            fixtures::SERVER_NAME,
+            "-tls1_2",
+            "-msg",
+        ]),
+    );
+    let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+    tcp.handshake();
+    client.send(b"before\n");
+    tcp.expect(b"before\n");
+    let hellos = hellos_from_us(&client.output(), "ServerHello");
+    client.send(b"R\n");
+    tcp.pump_until(|t| t.eof || !t.errors.is_empty());
+    // Let the peer's answer to our refusal arrive.
+    tcp.pump_until(|t| t.eof);
+    assert_renegotiation_refused(&tcp, &client, "ServerHello", hellos);
+}
+
 /// Every external-peer scenario as a test, for one engine.
 #[macro_export]
 macro_rules! external_peer_tests {
@@ -492,7 +604,8 @@ macro_rules! external_peer_tests {
             server_sni_vs_openssl_client, server_requires_cert_vs_openssl_client, server_rejected_by_openssl_client,
             client_vs_gnutls_server, client_sni_vs_gnutls_server, client_cert_vs_gnutls_server,
             client_rejects_gnutls_server, server_vs_gnutls_client, server_sni_vs_gnutls_client,
-            server_requires_cert_vs_gnutls_client, server_rejected_by_gnutls_client);
+            server_requires_cert_vs_gnutls_client, server_rejected_by_gnutls_client,
+            client_refuses_openssl_server_renegotiation, server_refuses_openssl_client_renegotiation);
     };
 }
 

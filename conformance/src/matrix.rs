@@ -14,9 +14,10 @@ use crate::{divergences, SCENARIOS};
 pub struct Cell {
     /// Scenarios that passed.
     pub passed: usize,
-    /// Listed divergences that still diverge.
+    /// Listed divergences that still diverge, as their lines say.
     pub diverged: Vec<String>,
-    /// Scenarios that failed without a listed divergence, with the message.
+    /// Scenarios that failed without a listed divergence, or otherwise than
+    /// the listed one expects, with the message.
     pub failed: Vec<(String, String)>,
     /// Listed divergences that now pass (the list is stale).
     pub fixed: Vec<String>,
@@ -41,14 +42,15 @@ pub fn run_pair(client: &dyn Fn() -> Box<dyn Engine>, server: &dyn Fn() -> Box<d
         match (outcome, listed) {
             (Ok(()), None) => cell.passed += 1,
             (Ok(()), Some(_)) => cell.fixed.push(id),
-            (Err(_), Some(_)) => cell.diverged.push(id),
-            (Err(panic), None) => {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_default();
-                cell.failed.push((id, message));
+            (Err(panic), listed) => {
+                let message = wiretls_core::error::panic_message(&*panic);
+                match listed {
+                    Some(d) if d.matches(&message) => cell.diverged.push(id),
+                    Some(d) => cell
+                        .failed
+                        .push((id, format!("fails, but not as listed (expected {:?}): {message}", d.expect))),
+                    None => cell.failed.push((id, message)),
+                }
             }
         }
     }

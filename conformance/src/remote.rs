@@ -39,6 +39,7 @@ enum ToPeer {
     Close { session: u64 },
     CheckChain(Check),
     StoreReply { answered: Option<Option<Chain>> },
+    StorePanicked(String),
     VerifyReply(Result<(), AlertDescription>),
 }
 
@@ -311,28 +312,35 @@ impl Link {
         self.channel.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Send a request and serve the peer's callbacks until its answer.
+    /// Send a request and serve the peer's callbacks until its answer. The
+    /// application's callbacks run without the channel locked: one may
+    /// drive another connection of this peer (a nested call, which the peer
+    /// serves while it waits for the callback's reply). Their panics are
+    /// caught (`StoreRef::ask`, `VerifyHook::run`), never unwind from here.
     fn call(&self, request: &ToPeer) -> FromPeer {
         let mut channel = self.lock();
         channel.send(request);
         loop {
             let message: FromPeer = channel.receive().expect("the peer ended");
-            match message {
+            let reply = match message {
                 FromPeer::AskStore { session, request, question } => {
-                    let hooks = self.hooks(session);
-                    channel.send(&ToPeer::StoreReply { answered: hooks.ask(request, question) });
+                    drop(channel);
+                    self.hooks(session).ask(request, question)
                 }
                 FromPeer::Verify { session, chain, side, server_name } => {
+                    drop(channel);
                     let hooks = self.hooks(session);
                     let refs: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
                     let verdict = match &hooks.verify {
                         Some(hook) => hook.run(&refs, &VerifyContext::new(side, server_name.as_deref())),
                         None => Ok(()),
                     };
-                    channel.send(&ToPeer::VerifyReply(verdict.map_err(|r| r.alert)));
+                    ToPeer::VerifyReply(verdict.map_err(|r| r.alert))
                 }
                 answer => return answer,
-            }
+            };
+            channel = self.lock();
+            channel.send(&reply);
         }
     }
 
@@ -356,32 +364,30 @@ impl Drop for Link {
 }
 
 impl Hooks {
-    /// Ask the application's store; the answer, if it came at once.
-    fn ask(&self, request: u64, question: Question) -> Option<Option<Chain>> {
-        let roots = match &question {
-            Question::Roots(roots) => {
-                Some(roots.iter().map(|r| DistinguishedName::from_der(r.clone())).collect())
-            }
-            _ => None,
+    /// Ask the application's store (a panic is caught, as in-process, and
+    /// told to the peer); the reply: the answer, if it came at once.
+    fn ask(&self, request: u64, question: Question) -> ToPeer {
+        let (server_name, roots): (Option<String>, Vec<DistinguishedName>) = match question {
+            Question::ServerName(name) => (name, Vec::new()),
+            Question::Roots(roots) => (None, roots.into_iter().map(DistinguishedName::from_der).collect()),
+            Question::Default => (None, Vec::new()),
         };
-        let (slot, callback) = ChainRequest::new(roots.clone(), self.waker.clone());
-        match (&self.store, question) {
-            (StoreRef::Server(store), Question::ServerName(name)) => {
-                store.certificate_chain_for_server_name(name.as_deref(), callback);
-            }
-            (StoreRef::Client(Some(store)), Question::Roots(_)) => {
-                store.certificate_chain_for_roots(&roots.unwrap_or_default(), callback);
-            }
-            (StoreRef::Client(Some(store)), _) => store.default_certificate_chain(callback),
-            _ => drop(callback.answer(None)),
+        let (slot, callback) =
+            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), self.waker.clone());
+        if let Err(e) = self.store.ask(server_name.as_deref(), &roots, callback) {
+            return ToPeer::StorePanicked(match e {
+                Error::CallbackPanicked { message, .. } => message,
+                other => other.to_string(),
+            });
         }
-        match slot.take() {
+        let answered = match slot.take() {
             Some(answer) => Some(answer.as_ref().map(Chain::from_chain)),
             None => {
                 self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(request, slot);
                 None
             }
-        }
+        };
+        ToPeer::StoreReply { answered }
     }
 }
 
@@ -609,36 +615,70 @@ type PeerChannel = Channel<BufReader<std::io::Stdin>, BufWriter<std::io::Stdout>
 
 /// What the peer's proxies share with its main loop.
 struct PeerState {
+    engine: &'static dyn Engine,
     channel: Mutex<PeerChannel>,
-    /// The session whose call is running (the peer handles one at a time).
+    /// The session whose call is running (calls nest only when a callback
+    /// of the test process drives another connection of this peer).
     current: AtomicU64,
     next_request: AtomicU64,
     /// Store callbacks waiting for a late answer.
     waiting: Mutex<HashMap<u64, CertificateChainCallback>>,
+    /// The live sessions; one whose call is running is taken out meanwhile.
+    sessions: Mutex<HashMap<u64, Box<dyn Session>>>,
+    /// The configurations built so far, by id.
+    configs: Mutex<HashMap<u64, (Config, Built)>>,
+}
+
+/// A lock whose data a panic elsewhere cannot break.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PeerState {
     fn lock(&self) -> MutexGuard<'_, PeerChannel> {
-        self.channel.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(&self.channel)
+    }
+
+    /// Wait for the test process's reply to a callback. The callback may
+    /// drive another connection of this peer (a verify callback or a store
+    /// running a handshake of its own): the requests that come meanwhile
+    /// are served here, nested. `None`: the test process ended.
+    fn wait_reply(self: &Arc<Self>) -> Option<ToPeer> {
+        loop {
+            let message = self.lock().receive::<ToPeer>()?;
+            match message {
+                reply @ (ToPeer::StoreReply { .. } | ToPeer::StorePanicked(_) | ToPeer::VerifyReply(_)) => {
+                    return Some(reply)
+                }
+                request => {
+                    let current = self.current.load(Ordering::Relaxed);
+                    if let Some(reply) = handle(self, request) {
+                        self.lock().send(&reply);
+                    }
+                    self.current.store(current, Ordering::Relaxed);
+                }
+            }
+        }
     }
 
     /// Ask the test process's store; answer `callback` now or keep it.
-    fn ask(&self, question: Question, callback: CertificateChainCallback) {
+    fn ask(self: &Arc<Self>, question: Question, callback: CertificateChainCallback) {
         let request = self.next_request.fetch_add(1, Ordering::Relaxed);
         let session = self.current.load(Ordering::Relaxed);
-        let mut channel = self.lock();
-        channel.send(&FromPeer::AskStore { session, request, question });
-        match channel.receive::<ToPeer>() {
+        self.lock().send(&FromPeer::AskStore { session, request, question });
+        match self.wait_reply() {
             Some(ToPeer::StoreReply { answered: Some(answer) }) => {
-                drop(channel);
                 let chain = answer.and_then(|c| c.to_chain().ok());
                 let _ = callback.answer(chain);
             }
             Some(ToPeer::StoreReply { answered: None }) => {
-                self.waiting
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(request, callback);
+                locked(&self.waiting).insert(request, callback);
+            }
+            Some(ToPeer::StorePanicked(message)) => {
+                // The application's store panicked: so does its stand-in
+                // (without the panic hook: it was reported where it
+                // happened), and the engine handles it as in-process.
+                std::panic::resume_unwind(Box::new(message));
             }
             _ => panic!("expected a StoreReply"),
         }
@@ -676,20 +716,20 @@ struct ProxyVerify {
 
 impl VerifyCallback for ProxyVerify {
     fn verify(&mut self, chain: &[Certificate], context: &VerifyContext<'_>) -> Result<(), Reject> {
-        let mut channel = self.state.lock();
-        channel.send(&FromPeer::Verify {
+        self.state.lock().send(&FromPeer::Verify {
             session: self.session,
             chain: ders(chain),
             side: context.side,
             server_name: context.server_name.map(str::to_owned),
         });
-        match channel.receive::<ToPeer>() {
+        match self.state.wait_reply() {
             Some(ToPeer::VerifyReply(verdict)) => verdict.map_err(Reject::with_alert),
             _ => panic!("expected a VerifyReply"),
         }
     }
 }
 
+#[derive(Clone)]
 enum Built {
     Client(ClientTls),
     Server(ServerTls),
@@ -800,8 +840,9 @@ fn check_of(engine: &dyn Engine, check: Check) -> Result<(), Error> {
 
 /// Serve `engine` to a [`RemoteEngine`] over this process's stdin and
 /// stdout until the test process goes away. The body of every peer binary.
-pub fn serve(engine: &dyn Engine) {
+pub fn serve(engine: &'static dyn Engine) {
     let state = Arc::new(PeerState {
+        engine,
         channel: Mutex::new(Channel {
             reader: BufReader::new(std::io::stdin()),
             writer: BufWriter::new(std::io::stdout()),
@@ -809,87 +850,112 @@ pub fn serve(engine: &dyn Engine) {
         current: AtomicU64::new(0),
         next_request: AtomicU64::new(1),
         waiting: Mutex::default(),
+        sessions: Mutex::default(),
+        configs: Mutex::default(),
     });
-    let mut sessions: HashMap<u64, Box<dyn Session>> = HashMap::new();
-    let mut configs: HashMap<u64, (Config, Built)> = HashMap::new();
     loop {
         let Some(message) = state.lock().receive::<ToPeer>() else { return };
-        let reply = match message {
-            ToPeer::Hello => FromPeer::Caps(caps_of(engine.capabilities())),
-            ToPeer::Start { session, config, verify } => {
-                state.current.store(session, Ordering::Relaxed);
-                let id = match &config {
-                    Config::Client { common, .. } | Config::Server { common, .. } => common.id,
-                };
-                let built = match configs.get(&id) {
-                    Some((known, built)) if *known == config => Ok(built),
-                    _ => build(&config, &state)
-                        .map(|built| &configs.entry(id).insert_entry((config.clone(), built)).into_mut().1),
-                };
-                let started = built.and_then(|built| {
-                    let trust = match built {
-                        Built::Client(tls) => tls.trust_root().ok(),
-                        Built::Server(tls) => tls.client_auth().trust_store().cloned(),
-                    };
-                    let proxy: Box<dyn VerifyCallback> =
-                        Box::new(ProxyVerify { state: state.clone(), session });
-                    let context = SessionContext::new(verify.then(|| VerifyHook::new(proxy, trust)));
-                    let s = match built {
-                        Built::Client(tls) => engine.start_client(tls, context)?,
-                        Built::Server(tls) => engine.start_server(tls, context)?,
-                    };
-                    let status = s.status();
-                    sessions.insert(session, s);
-                    Ok(status)
-                });
-                FromPeer::Started(started)
-            }
-            ToPeer::Call { session, call } => {
-                state.current.store(session, Ordering::Relaxed);
-                let s = sessions.get_mut(&session).expect("a live session");
-                let (mut plaintext, mut out) = (Vec::new(), Vec::new());
-                let result = match call {
-                    Call::Info => {
-                        let info = info_of(s.info());
-                        state.lock().send(&FromPeer::Info(info));
-                        continue;
-                    }
-                    Call::ReadTls(input) => s.read_tls(&input, &mut plaintext, &mut out),
-                    Call::WritePlaintext(data) => s.write_plaintext(&data, &mut out),
-                    Call::Resume => s.resume(&mut plaintext, &mut out),
-                    Call::CloseNotify => s.close_notify(&mut out),
-                    Call::SendAlert(alert) => s.send_alert(alert, &mut out),
-                    Call::Forget => {
-                        s.forget_session();
-                        Ok(())
-                    }
-                };
-                let abandoned = {
-                    let mut waiting = state.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    let gone: Vec<u64> =
-                        waiting.iter().filter(|(_, c)| c.is_abandoned()).map(|(id, _)| *id).collect();
-                    for id in &gone {
-                        waiting.remove(id);
-                    }
-                    gone
-                };
-                FromPeer::Done { result, plaintext, out, status: s.status(), abandoned }
-            }
-            ToPeer::LateAnswer { request, chain } => {
-                let callback =
-                    state.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&request);
-                if let Some(callback) = callback {
-                    let _ = callback.answer(chain.and_then(|c| c.to_chain().ok()));
-                }
-                continue;
-            }
-            ToPeer::Close { session } => {
-                sessions.remove(&session);
-                FromPeer::Closed
-            }
-            ToPeer::CheckChain(check) => FromPeer::Checked(check_of(engine, check)),
-            ToPeer::StoreReply { .. } | ToPeer::VerifyReply(_) => panic!("a reply without a question"),
-        };
-        state.lock().send(&reply);
+        if let Some(reply) = handle(&state, message) {
+            state.lock().send(&reply);
+        }
     }
+}
+
+/// Handle one request of the test process; its reply, if it has one. Runs
+/// nested when a callback's reply is awaited ([`PeerState::wait_reply`]).
+fn handle(state: &Arc<PeerState>, message: ToPeer) -> Option<FromPeer> {
+    let engine = state.engine;
+    Some(match message {
+        ToPeer::Hello => FromPeer::Caps(caps_of(engine.capabilities())),
+        ToPeer::Start { session, config, verify } => {
+            state.current.store(session, Ordering::Relaxed);
+            FromPeer::Started(start_session(state, session, &config, verify))
+        }
+        ToPeer::Call { session, call } => {
+            state.current.store(session, Ordering::Relaxed);
+            // Out of the map while it runs: a nested call serves others.
+            let mut s = locked(&state.sessions).remove(&session).expect("a live session");
+            let (mut plaintext, mut out) = (Vec::new(), Vec::new());
+            let result = match call {
+                Call::Info => {
+                    let info = info_of(s.info());
+                    locked(&state.sessions).insert(session, s);
+                    return Some(FromPeer::Info(info));
+                }
+                Call::ReadTls(input) => s.read_tls(&input, &mut plaintext, &mut out),
+                Call::WritePlaintext(data) => s.write_plaintext(&data, &mut out),
+                Call::Resume => s.resume(&mut plaintext, &mut out),
+                Call::CloseNotify => s.close_notify(&mut out),
+                Call::SendAlert(alert) => s.send_alert(alert, &mut out),
+                Call::Forget => {
+                    s.forget_session();
+                    Ok(())
+                }
+            };
+            let status = s.status();
+            locked(&state.sessions).insert(session, s);
+            let abandoned = {
+                let mut waiting = locked(&state.waiting);
+                let gone: Vec<u64> =
+                    waiting.iter().filter(|(_, c)| c.is_abandoned()).map(|(id, _)| *id).collect();
+                for id in &gone {
+                    waiting.remove(id);
+                }
+                gone
+            };
+            FromPeer::Done { result, plaintext, out, status, abandoned }
+        }
+        ToPeer::LateAnswer { request, chain } => {
+            let callback = locked(&state.waiting).remove(&request);
+            if let Some(callback) = callback {
+                let _ = callback.answer(chain.and_then(|c| c.to_chain().ok()));
+            }
+            return None;
+        }
+        ToPeer::Close { session } => {
+            let closed = locked(&state.sessions).remove(&session);
+            drop(closed);
+            FromPeer::Closed
+        }
+        ToPeer::CheckChain(check) => FromPeer::Checked(check_of(engine, check)),
+        ToPeer::StoreReply { .. } | ToPeer::StorePanicked(_) | ToPeer::VerifyReply(_) => {
+            panic!("a reply without a question")
+        }
+    })
+}
+
+/// Start a session of the configuration `config` (built once per id).
+fn start_session(
+    state: &Arc<PeerState>,
+    session: u64,
+    config: &Config,
+    verify: bool,
+) -> Result<SessionStatus, Error> {
+    let id = match config {
+        Config::Client { common, .. } | Config::Server { common, .. } => common.id,
+    };
+    let built = {
+        let mut configs = locked(&state.configs);
+        match configs.get(&id) {
+            Some((known, built)) if known == config => built.clone(),
+            _ => {
+                let built = build(config, state)?;
+                configs.insert(id, (config.clone(), built.clone()));
+                built
+            }
+        }
+    };
+    let trust = match &built {
+        Built::Client(tls) => tls.trust_root().ok(),
+        Built::Server(tls) => tls.client_auth().trust_store().cloned(),
+    };
+    let proxy: Box<dyn VerifyCallback> = Box::new(ProxyVerify { state: state.clone(), session });
+    let context = SessionContext::new(verify.then(|| VerifyHook::new(proxy, trust)));
+    let s = match &built {
+        Built::Client(tls) => state.engine.start_client(tls, context)?,
+        Built::Server(tls) => state.engine.start_server(tls, context)?,
+    };
+    let status = s.status();
+    locked(&state.sessions).insert(session, s);
+    Ok(status)
 }

@@ -71,8 +71,8 @@ fn two_leaves_are_refused() {
 #[test]
 fn no_leaf_is_refused() {
     let cas = vec![fixtures::ca("root-ca.pem"), fixtures::ca("inter-ca.pem")];
-    assert!(matches!(CertificateChain::new(cas.clone()), Err(Error::NoLeafCertificate)));
-    assert!(matches!(SniServerCertificates::new(cas, Vec::new()), Err(Error::NoLeafCertificate)));
+    assert!(matches!(CertificateChain::new(cas.clone()), Err(Error::NoLeafCertificate { count: 2, .. })));
+    assert!(matches!(SniServerCertificates::new(cas, Vec::new()), Err(Error::NoLeafCertificate { .. })));
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn chain_callbacks_refuse_bad_answers_and_second_answers() {
     ));
     assert!(matches!(
         callback.answer_certificates(vec![fixtures::ca("root-ca.pem")]),
-        Err(Error::NoLeafCertificate)
+        Err(Error::NoLeafCertificate { .. })
     ));
     let mut two = fixtures::certificates("client1.pem");
     two.extend(fixtures::certificates("client2.pem"));

@@ -22,6 +22,9 @@ pub struct CallbackShared<C> {
     pub hook: Option<Arc<VerifyHook>>,
     /// Where the chains a store answers with are prepared.
     pub chains: C,
+    /// The trust anchors the peer's chain is checked against (for
+    /// wiretls's verification policy, [`crate::policy`]).
+    pub trust: Option<crate::TrustStore>,
     server_name: Mutex<Option<String>>,
     state: Mutex<CallbackState>,
 }
@@ -35,6 +38,8 @@ pub struct CallbackState {
     pub failure: Option<Error>,
     /// The alert a verify-callback veto asked for.
     pub veto: Option<AlertDescription>,
+    /// The verification policy refused the peer's chain.
+    pub refused: Option<crate::policy::PolicyViolation>,
     /// The last fatal alert the engine sent.
     pub alert_sent: Option<Alert>,
     /// The last alert the engine received.
@@ -51,7 +56,42 @@ impl<C> CallbackShared<C> {
         chains: C,
         server_name: Option<String>,
     ) -> Self {
-        Self { side, query, hook, chains, server_name: Mutex::new(server_name), state: Mutex::default() }
+        Self {
+            side,
+            query,
+            hook,
+            chains,
+            trust: None,
+            server_name: Mutex::new(server_name),
+            state: Mutex::default(),
+        }
+    }
+
+    /// Check peers against `trust` with wiretls's verification policy
+    /// ([`CallbackShared::check_policy`]).
+    pub fn with_trust(mut self, trust: Option<crate::TrustStore>) -> Self {
+        self.trust = trust;
+        self
+    }
+
+    /// Check the chain the peer presented (DER, leaf first) against
+    /// wiretls's verification policy ([`crate::policy`]), as an engine's
+    /// verification callback does before its own checks; a violation is
+    /// kept in [`CallbackState::refused`] and its alert returned.
+    pub fn check_policy(&self, presented: &[&[u8]]) -> Result<(), AlertDescription> {
+        let Some(trust) = &self.trust else { return Ok(()) };
+        let certs: Vec<crate::Certificate> =
+            presented.iter().filter_map(|der| crate::Certificate::from_der(*der).ok()).collect();
+        let name = self.server_name();
+        let peer_name = match (self.side, name.as_deref()) {
+            (Side::Client, Some(name)) => Some(name),
+            _ => None,
+        };
+        crate::policy::check_peer(&certs, trust, peer_name).map_err(|violation| {
+            let alert = violation.rule.alert();
+            self.lock().refused = Some(violation);
+            alert
+        })
     }
 
     /// What the callbacks found (a callback that panicked leaves it usable).

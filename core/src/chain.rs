@@ -228,7 +228,7 @@ pub(crate) fn group_chains(
     let pool = dedup(certificates);
     let (leaves, mut cas): (Vec<_>, Vec<_>) = pool.into_iter().partition(Certificate::is_leaf);
     if leaves.is_empty() {
-        return Err(Error::NoLeafCertificate);
+        return Err(no_leaf(&cas));
     }
     let mut used = vec![false; cas.len()];
     let mut chains = Vec::with_capacity(leaves.len());
@@ -276,10 +276,21 @@ fn dedup(certificates: impl IntoIterator<Item = Certificate>) -> Vec<Certificate
 fn single_leaf(pool: &[Certificate]) -> Result<usize, Error> {
     let mut leaves = pool.iter().enumerate().filter(|(_, c)| c.is_leaf());
     match (leaves.next(), leaves.count()) {
-        (None, _) => Err(Error::NoLeafCertificate),
+        (None, _) => Err(no_leaf(pool)),
         (Some((i, _)), 0) => Ok(i),
         (Some(_), more) => Err(Error::MoreThanOneLeafCertificate { count: more + 1 }),
     }
+}
+
+/// [`Error::NoLeafCertificate`] for a set without a leaf: how many
+/// certificates it had, and one of them (a self-signed one first: that is
+/// what `openssl req -x509` makes).
+pub(crate) fn no_leaf(certificates: &[Certificate]) -> Error {
+    let example = certificates.iter().find(|c| c.is_self_issued()).or(certificates.first()).map(|c| {
+        let signed = if c.is_self_issued() { "self-signed" } else { "not self-signed" };
+        format!("{}, {signed}", c.subject_text())
+    });
+    Error::NoLeafCertificate { count: certificates.len(), example }
 }
 
 fn order_from(leaf: Certificate, pool: &mut Vec<Certificate>) -> Result<Vec<Certificate>, Error> {

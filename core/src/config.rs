@@ -415,6 +415,22 @@ impl ServerTls {
         }
     }
 
+    /// A server presenting one chain to every client: the common case of
+    /// [`ServerTls::new`] with a
+    /// [`ServerCertificateChain`](crate::ServerCertificateChain), in one call.
+    /// `ServerTls::from(chain)` is the same.
+    ///
+    /// ```
+    /// # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/fixtures");
+    /// # let pem = std::fs::read(format!("{dir}/server-p256.pem")).unwrap();
+    /// use wiretls_core::{CertificateChain, ServerTls};
+    /// let server = ServerTls::from_chain(CertificateChain::from_pem(&pem)?);
+    /// # Ok::<(), wiretls_core::Error>(())
+    /// ```
+    pub fn from_chain(chain: crate::CertificateChain) -> Self {
+        Self::new(Arc::new(crate::ServerCertificateChain::from(chain)))
+    }
+
     common_accessors!();
 
     /// Use these parameters for TLS 1.2 DHE suites (the seed's `dh_params`).
@@ -502,6 +518,13 @@ impl ServerTls {
         let (waker, hook) = (context.waker.clone(), context.verify.clone());
         let session = engine.start_server(self, context)?;
         Connection::new(Side::Server, session, wire, waker, hook)
+    }
+}
+
+impl From<crate::CertificateChain> for ServerTls {
+    /// [`ServerTls::from_chain`].
+    fn from(chain: crate::CertificateChain) -> Self {
+        Self::from_chain(chain)
     }
 }
 

@@ -142,9 +142,26 @@ pub enum Error {
         count: usize,
     },
 
-    /// The seed's `NoLeafCertificateError`.
-    #[error("no leaf (non-CA) certificate")]
-    NoLeafCertificate,
+    /// The seed's `NoLeafCertificateError`: none of the certificates is a
+    /// leaf (a certificate without `basicConstraints cA=TRUE`). The message
+    /// says what was found and how to make a leaf: `openssl req -x509`
+    /// makes a self-signed CA by default, which a chain cannot use as its
+    /// leaf.
+    ///
+    /// ```
+    /// # use wiretls_core::Error;
+    /// let e = Error::NoLeafCertificate { count: 1, example: Some("CN=foo, self-signed".into()) };
+    /// assert!(e.to_string().contains("found 1 certificate, all CA (basicConstraints CA:TRUE), e.g. CN=foo, self-signed"));
+    /// assert!(e.to_string().contains("basicConstraints=critical,CA:FALSE"));
+    /// ```
+    #[error("no leaf (non-CA) certificate: found {}; {NO_LEAF_HINT}", found_no_leaf(*count, example.as_deref()))]
+    NoLeafCertificate {
+        /// How many certificates there were (every one a CA).
+        count: usize,
+        /// One of them, for the message: its subject, and whether it is
+        /// self-signed.
+        example: Option<String>,
+    },
 
     /// The seed's `NoCertificateChainError`: the chain does not reach any of
     /// the roots the server named.
@@ -209,6 +226,24 @@ pub enum Error {
         /// The engine's own message.
         detail: String,
     },
+}
+
+/// How to make a leaf, for [`Error::NoLeafCertificate`].
+const NO_LEAF_HINT: &str =
+    "a chain needs one leaf (basicConstraints CA:FALSE, or none) carrying the private key: \
+     `openssl req -x509` makes a CA unless told otherwise, so add \
+     `-addext basicConstraints=critical,CA:FALSE` (with `-addext extendedKeyUsage=serverAuth` and \
+     `-addext subjectAltName=DNS:<name>`), or with rcgen \
+     set `params.is_ca = IsCa::ExplicitNoCa` (or `IsCa::NoCa`)";
+
+fn found_no_leaf(count: usize, example: Option<&str>) -> String {
+    match (count, example) {
+        (0, _) => "no certificate".to_owned(),
+        (1, Some(e)) => format!("1 certificate, all CA (basicConstraints CA:TRUE), e.g. {e}"),
+        (n, Some(e)) => format!("{n} certificates, all CA (basicConstraints CA:TRUE), e.g. {e}"),
+        (1, None) => "1 certificate, a CA (basicConstraints CA:TRUE)".to_owned(),
+        (n, None) => format!("{n} certificates, all CA (basicConstraints CA:TRUE)"),
+    }
 }
 
 fn alert_suffix(alert: Option<AlertDescription>) -> String {
@@ -307,7 +342,7 @@ impl Error {
             | Self::Config(_) => Blame::Caller,
             Self::LeafCertificateHasNoPrivateKey { .. }
             | Self::MoreThanOneLeafCertificate { .. }
-            | Self::NoLeafCertificate
+            | Self::NoLeafCertificate { .. }
             | Self::NoCertificateChain { .. }
             | Self::ExtraneousPrivateKey { .. }
             | Self::CertificateNotInChain { .. }
@@ -466,6 +501,23 @@ pub enum CertificateProblem {
     InvalidPurpose,
     /// A certificate could not be parsed (`bad_certificate` / `decode_error`).
     BadEncoding,
+    /// The peer's end-entity certificate is a CA (`basicConstraints
+    /// CA:TRUE`), such as the self-signed certificate `openssl req -x509`
+    /// makes by default, trusted as a root: wiretls's verification policy
+    /// refuses a CA in the end-entity position on every engine, even when it
+    /// is itself a trusted root (`unsupported_certificate`).
+    CaUsedAsEndEntity,
+    /// A certificate below the trust anchor is signed with MD5 or SHA-1
+    /// (wiretls's verification policy, [`crate::policy`]; `bad_certificate`).
+    WeakSignature,
+    /// An RSA key shorter than the policy's minimum ([`crate::policy::MIN_RSA_BITS`];
+    /// `bad_certificate`).
+    WeakKey,
+    /// A name outside a CA's name constraints (RFC 5280; `bad_certificate`).
+    NameConstraints,
+    /// A certificate breaks the RFC 5280 / CA/Browser Forum profile that
+    /// wiretls's policy checks ([`crate::policy`]; `bad_certificate`).
+    Profile,
     /// Any other problem the engine reported (`certificate_unknown`).
     Other,
 }
@@ -476,10 +528,16 @@ impl CertificateProblem {
         match self {
             Self::UnknownIssuer => AlertDescription::UNKNOWN_CA,
             Self::Expired | Self::NotYetValid => AlertDescription::CERTIFICATE_EXPIRED,
-            Self::NameMismatch | Self::BadSignature => AlertDescription::BAD_CERTIFICATE,
+            Self::NameMismatch
+            | Self::BadSignature
+            | Self::WeakSignature
+            | Self::WeakKey
+            | Self::NameConstraints
+            | Self::Profile => AlertDescription::BAD_CERTIFICATE,
             Self::Revoked => AlertDescription::CERTIFICATE_REVOKED,
             Self::InvalidPurpose => AlertDescription::UNSUPPORTED_CERTIFICATE,
             Self::BadEncoding => AlertDescription::DECODE_ERROR,
+            Self::CaUsedAsEndEntity => AlertDescription::UNSUPPORTED_CERTIFICATE,
             Self::Other => AlertDescription::CERTIFICATE_UNKNOWN,
         }
     }
@@ -496,6 +554,17 @@ impl fmt::Display for CertificateProblem {
             Self::Revoked => "revoked",
             Self::InvalidPurpose => "not valid for this purpose",
             Self::BadEncoding => "malformed",
+            Self::CaUsedAsEndEntity => {
+                "a CA certificate (basicConstraints CA:TRUE) used as the end-entity certificate, \
+                 which the engine refuses even when that certificate is itself a trusted root: the \
+                 server needs a leaf (CA:FALSE) certificate, issued by the root or self-signed \
+                 (`openssl req -x509 -addext basicConstraints=critical,CA:FALSE ...`, rcgen \
+                 `IsCa::ExplicitNoCa`)"
+            }
+            Self::WeakSignature => "signed with a weak algorithm (MD5 or SHA-1)",
+            Self::WeakKey => "an RSA key that is too short",
+            Self::NameConstraints => "a name outside its issuer's name constraints",
+            Self::Profile => "not a well-formed certificate of the RFC 5280 / CA/Browser Forum profile",
             Self::Other => "rejected",
         })
     }

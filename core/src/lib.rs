@@ -40,6 +40,7 @@ pub mod error;
 pub mod interned;
 pub mod memio;
 pub mod name;
+pub mod policy;
 pub mod record;
 pub mod store;
 pub mod suites;

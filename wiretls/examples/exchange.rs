@@ -4,12 +4,9 @@
 //!
 //! `cargo run -p wiretls --example exchange [-- --client ENGINE --server ENGINE]`
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use wiretls::{
-    CertificateChain, ClientTls, Connection, Error, Outbox, ServerCertificateChain, ServerTls, TrustStore,
-};
+use wiretls::{CertificateChain, ClientTls, Connection, Error, Outbox, ServerTls, TrustStore};
 
 const CHAIN: &[u8] = include_bytes!("../../conformance/fixtures/server-p256.pem");
 const ROOT: &[u8] = include_bytes!("../../conformance/fixtures/root-ca.pem");
@@ -43,8 +40,8 @@ fn main() -> Result<(), Error> {
     let client_engine = wiretls::engine(&arg("--client").unwrap_or_else(|| default.clone()))?;
     let server_engine = wiretls::engine(&arg("--server").unwrap_or(default))?;
 
-    let server = ServerTls::new(Arc::new(ServerCertificateChain::from(CertificateChain::from_pem(CHAIN)?)))
-        .with_alpn_protocols(&["h2", "http/1.1"]);
+    let server =
+        ServerTls::from_chain(CertificateChain::from_pem(CHAIN)?).with_alpn_protocols(&["h2", "http/1.1"]);
     let client = ClientTls::new("server.wiretls.test")?
         .with_trust_root(TrustStore::from_pem(ROOT)?)
         .with_alpn_protocols(&["http/1.1"]);

@@ -18,18 +18,17 @@
 //! and run the other in a separate process (the conformance suite's
 //! `remote` module shows how a sans-IO connection makes that easy).
 //!
-//! A client and a server, connected in memory:
+//! A client and a server, connected in memory (the example of README.md):
 //!
 //! ```
-//! use std::sync::Arc;
-//! use wiretls::{CertificateChain, ClientTls, Outbox, ServerCertificateChain, ServerTls, TrustStore};
+//! use wiretls::{CertificateChain, ClientTls, Outbox, ServerTls, TrustStore};
 //!
 //! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/fixtures");
 //! # let chain_pem = std::fs::read(format!("{dir}/server-p256.pem")).unwrap();
 //! # let root_pem = std::fs::read(format!("{dir}/root-ca.pem")).unwrap();
 //! let engine = wiretls::default_engine();
 //! let chain = CertificateChain::from_pem(&chain_pem)?; // leaf, intermediate, key
-//! let server = ServerTls::new(Arc::new(ServerCertificateChain::from(chain)));
+//! let server = ServerTls::from_chain(chain);
 //! let client = ClientTls::new("server.wiretls.test")?.with_trust_root(TrustStore::from_pem(&root_pem)?);
 //!
 //! let (to_server, to_client) = (Outbox::new(), Outbox::new());
@@ -45,6 +44,11 @@
 //! assert_eq!(c.info().version, Some(wiretls::ProtocolVersion::Tls13));
 //! # Ok::<(), wiretls::Error>(())
 //! ```
+//!
+//! Over a socket, [`blocking::TlsStream`] runs that loop for a `Read + Write`
+//! transport and is itself `Read + Write`. A threaded server shares one
+//! engine: [`shared_engine`] and [`default_shared_engine`] give an
+//! `Arc<dyn Engine>`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -57,6 +61,10 @@ compile_error!(
 );
 
 pub use wiretls_core::*;
+
+pub mod blocking;
+
+use std::sync::Arc;
 
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 pub use wiretls_rustls::RustlsEngine;
@@ -108,6 +116,36 @@ pub fn engine(name: &str) -> Result<Box<dyn Engine>, Error> {
                 .into())
         }
     }
+}
+
+/// The engine called `name`, to share between threads (an `Arc`, where
+/// [`engine()`] gives a `Box`; `Arc::from(box)` converts one).
+///
+/// ```
+/// let engine = wiretls::shared_engine("rustls")?;
+/// let for_a_thread = engine.clone();
+/// std::thread::spawn(move || println!("{}", for_a_thread.name())).join().unwrap();
+/// # Ok::<(), wiretls::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ConfigError::UnknownEngine`] when no engine of that name is compiled in.
+pub fn shared_engine(name: &str) -> Result<Arc<dyn Engine>, Error> {
+    engine(name).map(Arc::from)
+}
+
+/// The default engine, to share between threads: [`default_engine`] in an
+/// `Arc`.
+///
+/// ```
+/// let engine = wiretls::default_shared_engine();
+/// assert_eq!(engine.name(), wiretls::engine_names()[0]);
+/// ```
+///
+/// # Panics
+/// As [`default_engine`].
+pub fn default_shared_engine() -> Arc<dyn Engine> {
+    Arc::from(default_engine())
 }
 
 /// The default engine: the first compiled in.

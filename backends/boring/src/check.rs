@@ -12,7 +12,7 @@ use crate::errors::{engine_error, problem};
 #[doc(alias = "X509_verify_cert")]
 pub(crate) fn check_chain(check: &ChainCheck<'_>) -> Result<(), Error> {
     let Some((leaf, rest)) = check.chain.split_first() else {
-        return Err(Error::NoLeafCertificate);
+        return Err(Error::NoLeafCertificate { count: 0, example: None });
     };
     let mut builder = X509StoreBuilder::new().map_err(|e| engine_error(&e))?;
     for cert in check.trust.certificates() {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use boring::ssl::{
-    AlpnError, NameType, SelectCertError, SslContext, SslContextBuilder, SslMethod, SslOptions, SslSession,
-    SslSessionCacheMode, SslSignatureAlgorithm, SslVerifyMode, SslVersion,
+    AlpnError, ClientHello, NameType, SelectCertError, SslContext, SslContextBuilder, SslMethod, SslOptions,
+    SslSession, SslSessionCacheMode, SslSignatureAlgorithm, SslVerifyMode, SslVersion,
 };
 use boring::stack::Stack;
 use boring::x509::{X509Name, X509StoreContext, X509StoreContextRef};
@@ -125,6 +125,28 @@ fn protocol(
 /// The certificate-verify callback: BoringSSL's own verification first,
 /// then the application's verify callback with the verified chain.
 fn verify(ctx: &mut X509StoreContextRef) -> bool {
+    let ssl = X509StoreContext::ssl_idx()
+        .ok()
+        .and_then(|idx| ctx.ex_data(idx))
+        .map_or(std::ptr::null(), ffi::ptr_of);
+    // `false` fails the verification; the session reports the failure.
+    ffi::guard(ssl, "certificate verification", false, || verify_body(ctx))
+}
+
+fn verify_body(ctx: &mut X509StoreContextRef) -> bool {
+    // wiretls's verification policy first, on the chain as presented.
+    let shared = X509StoreContext::ssl_idx().ok().and_then(|idx| ctx.ex_data(idx)).and_then(ffi::shared_of);
+    if let Some(shared) = shared {
+        let mut presented: Vec<Vec<u8>> = ctx.cert().and_then(|c| c.to_der().ok()).into_iter().collect();
+        if let Some(untrusted) = ctx.untrusted() {
+            presented.extend(untrusted.iter().filter_map(|c| c.to_der().ok()));
+        }
+        let refs: Vec<&[u8]> = presented.iter().map(Vec::as_slice).collect();
+        if let Err(alert) = shared.check_policy(&refs) {
+            ffi::set_verify_error(ctx, verify_error_for(alert));
+            return false;
+        }
+    }
     if !matches!(ctx.verify_cert(), Ok(true)) {
         return false;
     }
@@ -163,9 +185,11 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
             builder.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
             let cache = cache.clone();
             builder.set_new_session_callback(move |ssl, session| {
-                if let Some(name) = crate::session::cache_key(ssl) {
-                    cache.put(name, session);
-                }
+                ffi::guard(ffi::ptr_of(ssl), "new-session", (), || {
+                    if let Some(name) = crate::session::cache_key(ssl) {
+                        cache.put(name, session);
+                    }
+                });
             });
         }
         None => {
@@ -178,34 +202,42 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
     let mut builder = server_builder(tls)?;
-    builder.set_select_certificate_callback(|mut hello| {
-        let name = hello.servername(NameType::HOST_NAME).map(str::to_owned);
-        let ssl = hello.ssl_mut();
-        let Some(shared) = ffi::shared_of(ssl) else { return Ok(()) };
-        shared.set_server_name(name.clone());
-        match shared.query.poll(name.as_deref(), &[]) {
-            StoreAnswer::Pending => Err(SelectCertError::RETRY),
-            StoreAnswer::Failed(e) => {
-                shared.lock().failure = Some(e);
-                Err(SelectCertError::RETRY)
-            }
-            StoreAnswer::NoChain => {
-                // The session fails the handshake with wiretls's alert for
-                // this: stop BoringSSL here, before it says anything.
-                shared.lock().no_certificate = true;
-                Err(SelectCertError::RETRY)
-            }
-            StoreAnswer::Chain(chain) => {
-                if ffi::use_server_chain(ssl, &shared, &chain) {
-                    Ok(())
-                } else {
-                    Err(SelectCertError::RETRY)
-                }
-            }
-        }
+    builder.set_select_certificate_callback(|hello| {
+        let ssl = ffi::ptr_of(hello.ssl());
+        // RETRY suspends the handshake; the session then reports the failure.
+        ffi::guard(ssl, "select-certificate", Err(SelectCertError::RETRY), || select_certificate(hello))
     });
     let chains = ServerChains::new(tls);
     Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains) })
+}
+
+/// The select-certificate callback: ask the store with the SNI name;
+/// suspend (RETRY) until it answered.
+fn select_certificate(mut hello: ClientHello<'_>) -> Result<(), SelectCertError> {
+    let name = hello.servername(NameType::HOST_NAME).map(str::to_owned);
+    let ssl = hello.ssl_mut();
+    let Some(shared) = ffi::shared_of(ssl) else { return Ok(()) };
+    shared.set_server_name(name.clone());
+    match shared.query.poll(name.as_deref(), &[]) {
+        StoreAnswer::Pending => Err(SelectCertError::RETRY),
+        StoreAnswer::Failed(e) => {
+            shared.lock().failure = Some(e);
+            Err(SelectCertError::RETRY)
+        }
+        StoreAnswer::NoChain => {
+            // The session fails the handshake with wiretls's alert for
+            // this: stop BoringSSL here, before it says anything.
+            shared.lock().no_certificate = true;
+            Err(SelectCertError::RETRY)
+        }
+        StoreAnswer::Chain(chain) => {
+            if ffi::use_server_chain(ssl, &shared, &chain) {
+                Ok(())
+            } else {
+                Err(SelectCertError::RETRY)
+            }
+        }
+    }
 }
 
 /// Everything of a server context but the choice of a chain: the base
@@ -245,8 +277,10 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
     builder.set_cert_verify_callback(verify);
     if !tls.alpn_protocols().is_empty() {
         let ours = tls.alpn_protocols().to_vec();
-        builder.set_alpn_select_callback(move |_ssl, client| {
-            wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+        builder.set_alpn_select_callback(move |ssl, client| {
+            ffi::guard(ffi::ptr_of(ssl), "ALPN", Err(AlpnError::ALERT_FATAL), || {
+                wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+            })
         });
     }
     ffi::install_callbacks(&mut builder, false);

@@ -69,6 +69,9 @@ pub(crate) fn translate(e: &boring::ssl::Error, ssl: &SslRef, shared: &Shared) -
         return failure;
     }
     let alert_sent = state.alert_sent.map(|a| a.description);
+    if let Some(violation) = state.refused.take() {
+        return Error::PeerCertificate { problem: violation.rule.problem(), alert_sent };
+    }
     if state.veto.is_some() {
         return Error::Rejected { alert_sent };
     }

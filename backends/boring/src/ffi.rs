@@ -38,6 +38,51 @@ pub(crate) fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
     ssl.ex_data(index().ok()?).cloned()
 }
 
+/// Run the body of a callback BoringSSL (or the `boring` crate, for a
+/// closure callback) called for `ssl`, catching a panic so that it never
+/// unwinds into C (a panic out of an `extern "C"` function aborts the
+/// process; the crate's closure callbacks do not catch either): the panic
+/// becomes the connection's failure, which the session reports, and
+/// BoringSSL gets `failed`, the callback's own failure value. Application
+/// callbacks are caught closer to them (core's `VerifyHook::run` and
+/// `StoreRef::ask`); a panic here is the engine's.
+pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            let message = wiretls_core::error::panic_message(&*payload);
+            // Recording must not unwind either; the payload is dropped here,
+            // inside the guard, for the same reason.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                drop(payload);
+                record_panic(ssl, callback, message);
+            }));
+            failed
+        }
+    }
+}
+
+/// The pointer of `ssl`, for [`guard`].
+pub(crate) fn ptr_of(ssl: &SslRef) -> *const SSL {
+    ssl.as_ptr()
+}
+
+fn record_panic(ssl: *const SSL, callback: &str, message: String) {
+    if ssl.is_null() {
+        return;
+    }
+    // SAFETY: `ssl` is the non-null SSL BoringSSL passed to the running
+    // callback; it stays valid for the call and is only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
+    if let Some(shared) = shared_of(ssl) {
+        let detail = format!("the {callback} callback panicked: {message}");
+        shared
+            .lock()
+            .failure
+            .get_or_insert(wiretls_core::Error::Engine { engine: crate::errors::ENGINE, detail });
+    }
+}
+
 /// Put a chain the client's store chose on the connection.
 pub(crate) fn use_chain(ssl: &mut SslRef, shared: &Shared, chain: &wiretls_core::CertificateChain) -> bool {
     let Chains::Client(chains) = &shared.chains else { return false };
@@ -83,9 +128,16 @@ pub(crate) fn use_server_chain(
 /// `SSL_CTX_set_cert_cb` on a client: ask the store with the server's CA
 /// names; suspend (-1) until it answered.
 unsafe extern "C" fn client_cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
-    // SAFETY: BoringSSL calls this with the SSL whose handshake is running;
-    // it stays valid and is not used elsewhere for the duration of the call.
-    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+    // -1 suspends the handshake; the session then reports the failure.
+    guard(ssl, "client certificate", -1, || {
+        // SAFETY: BoringSSL calls this with the SSL whose handshake is
+        // running; it stays valid and is not used elsewhere for the duration
+        // of the call.
+        client_cert_body(unsafe { SslRef::from_ptr_mut(ssl) })
+    })
+}
+
+fn client_cert_body(ssl: &mut SslRef) -> c_int {
     let Some(shared) = shared_of(ssl) else { return 1 };
     let roots = requested_cas(ssl);
     match shared.query.poll(None, &roots) {
@@ -133,13 +185,20 @@ fn requested_cas(ssl: &SslRef) -> Vec<DistinguishedName> {
 
 /// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
 unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
+    guard(ssl, "info", (), || {
+        // SAFETY: BoringSSL passes the SSL the event belongs to; only read here.
+        info_cb_body(unsafe { SslRef::from_ptr(ssl as *mut SSL) }, where_, ret);
+    });
+}
+
+fn info_cb_body(ssl: &SslRef, where_: c_int, ret: c_int) {
     if where_ & SSL_CB_ALERT == 0 {
         return;
     }
-    // SAFETY: BoringSSL passes the SSL the event belongs to; only read here.
-    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
     let Some(shared) = shared_of(ssl) else { return };
-    let level = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8).unwrap_or(AlertLevel::Fatal);
+    // A received alert of a level no RFC defines is no alert the peer sent
+    // us but a fault the engine answers itself (illegal_parameter).
+    let Some(level) = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8) else { return };
     let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
     let mut state = shared.lock();
     if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {

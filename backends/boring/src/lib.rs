@@ -65,6 +65,6 @@ impl Engine for BoringEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        check::check_chain(check)
+        wiretls_core::policy::after_engine(check::check_chain(check), check)
     }
 }

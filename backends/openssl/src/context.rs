@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use foreign_types_shared::ForeignTypeRef;
 use openssl::dh::Dh;
 use openssl::ssl::{
     AlpnError, SslContext, SslContextBuilder, SslMethod, SslOptions, SslSession, SslSessionCacheMode,
@@ -112,9 +113,11 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
             builder.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
             let cache = cache.clone();
             builder.set_new_session_callback(move |ssl, session| {
-                if let Some(name) = crate::session::cache_key(ssl) {
-                    cache.put(name, session);
-                }
+                ffi::guard(ssl.as_ptr(), "new-session", (), || {
+                    if let Some(name) = crate::session::cache_key(ssl) {
+                        cache.put(name, session);
+                    }
+                });
             });
         }
         None => {
@@ -167,8 +170,10 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
     }
     if !tls.alpn_protocols().is_empty() {
         let ours = tls.alpn_protocols().to_vec();
-        builder.set_alpn_select_callback(move |_ssl, client| {
-            wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+        builder.set_alpn_select_callback(move |ssl, client| {
+            ffi::guard(ssl.as_ptr(), "ALPN", Err(AlpnError::ALERT_FATAL), || {
+                wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+            })
         });
     }
     ffi::install_callbacks(&mut builder, true);

@@ -36,6 +36,8 @@ extern "C" {
         cb: Option<unsafe extern "C" fn(*const SSL, c_int, c_int)>,
     );
     fn SSL_get_client_CA_list(ssl: *const SSL) -> *mut openssl_sys::stack_st_X509_NAME;
+    fn X509_STORE_CTX_get0_cert(ctx: *const X509_STORE_CTX) -> *mut openssl_sys::X509;
+    fn X509_STORE_CTX_get0_untrusted(ctx: *const X509_STORE_CTX) -> *mut openssl_sys::stack_st_X509;
 }
 
 /// Install the certificate, verification and info callbacks on a context.
@@ -61,11 +63,56 @@ fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
     ssl.ex_data(index().ok()?).cloned()
 }
 
+/// Run the body of a callback libssl (or the `openssl` crate, for a closure
+/// callback) called for `ssl`, catching a panic so that it never unwinds
+/// into C (a panic out of an `extern "C"` function aborts the process): the
+/// panic becomes the connection's failure, which the session reports, and
+/// libssl gets `failed`, the callback's own failure value. Application
+/// callbacks are caught closer to them (core's `VerifyHook::run` and
+/// `StoreRef::ask`); a panic here is the engine's.
+pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            let message = wiretls_core::error::panic_message(&*payload);
+            // Recording must not unwind either; the payload is dropped here,
+            // inside the guard, for the same reason.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                drop(payload);
+                record_panic(ssl, callback, message);
+            }));
+            failed
+        }
+    }
+}
+
+fn record_panic(ssl: *const SSL, callback: &str, message: String) {
+    if ssl.is_null() {
+        return;
+    }
+    // SAFETY: `ssl` is the non-null SSL libssl passed to the running
+    // callback; it stays valid for the call and is only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
+    if let Some(shared) = shared_of(ssl) {
+        let detail = format!("the {callback} callback panicked: {message}");
+        shared
+            .lock()
+            .failure
+            .get_or_insert(wiretls_core::Error::Engine { engine: crate::errors::ENGINE, detail });
+    }
+}
+
 /// `SSL_CTX_set_cert_cb`: ask the store; suspend (-1) until it answered.
 unsafe extern "C" fn cert_cb(ssl: *mut SSL, _arg: *mut c_void) -> c_int {
-    // SAFETY: libssl calls this with the SSL whose handshake is running; it
-    // stays valid and is not used elsewhere for the duration of the call.
-    let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+    // -1 suspends the handshake; the session then reports the failure.
+    guard(ssl, "certificate", -1, || {
+        // SAFETY: libssl calls this with the SSL whose handshake is running;
+        // it stays valid and is not used elsewhere for the duration of the call.
+        cert_cb_body(unsafe { SslRef::from_ptr_mut(ssl) })
+    })
+}
+
+fn cert_cb_body(ssl: &mut SslRef) -> c_int {
     let Some(shared) = shared_of(ssl) else { return 1 };
     let server_name = ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_owned);
     // On a server, SSL_get_client_CA_list is the server's own list: only a
@@ -145,16 +192,46 @@ fn client_ca_names(ssl: &SslRef) -> Vec<DistinguishedName> {
 /// `SSL_CTX_set_cert_verify_callback`: OpenSSL's own verification first,
 /// then the application's verify callback with the verified chain.
 unsafe extern "C" fn cert_verify_cb(ctx: *mut X509_STORE_CTX, _arg: *mut c_void) -> c_int {
-    // SAFETY: libssl passes the store context it set up for this handshake.
-    let ok = unsafe { openssl_sys::X509_verify_cert(ctx) };
-    if ok <= 0 {
-        return ok;
-    }
     // SAFETY: libssl stores its SSL in the context under this index before
     // calling us; the pointer is valid for the call (or null).
     let ssl = unsafe {
         openssl_sys::X509_STORE_CTX_get_ex_data(ctx, openssl_sys::SSL_get_ex_data_X509_STORE_CTX_idx())
     } as *mut SSL;
+    // 0 fails the verification; the session reports the failure.
+    guard(ssl, "certificate verification", 0, || {
+        // SAFETY: libssl passes the store context it set up for this
+        // handshake, and the SSL stored in it (or null).
+        unsafe { cert_verify_body(ctx, ssl) }
+    })
+}
+
+/// The body of [`cert_verify_cb`].
+///
+/// # Safety
+/// `ctx` is the store context libssl passed to the callback, `ssl` the SSL
+/// stored in it (or null).
+unsafe fn cert_verify_body(ctx: *mut X509_STORE_CTX, ssl: *mut SSL) -> c_int {
+    if !ssl.is_null() {
+        // SAFETY: non-null SSL of the running handshake, only read here.
+        let shared = shared_of(unsafe { SslRef::from_ptr(ssl) });
+        if let Some(shared) = shared {
+            // wiretls's verification policy first, on the chain as presented.
+            // SAFETY: libssl passes the store context it set up for this
+            // handshake; its leaf and untrusted stack live for the call.
+            let presented = unsafe { presented_chain(ctx) };
+            let refs: Vec<&[u8]> = presented.iter().map(Vec::as_slice).collect();
+            if let Err(alert) = shared.check_policy(&refs) {
+                // SAFETY: the context is valid; its error chooses libssl's alert.
+                unsafe { openssl_sys::X509_STORE_CTX_set_error(ctx, crate::errors::verify_error_for(alert)) };
+                return 0;
+            }
+        }
+    }
+    // SAFETY: libssl passes the store context it set up for this handshake.
+    let ok = unsafe { openssl_sys::X509_verify_cert(ctx) };
+    if ok <= 0 {
+        return ok;
+    }
     if ssl.is_null() {
         return ok;
     }
@@ -188,15 +265,48 @@ unsafe extern "C" fn cert_verify_cb(ctx: *mut X509_STORE_CTX, _arg: *mut c_void)
     }
 }
 
+/// The peer's chain as it presented it: the leaf, then the untrusted
+/// certificates (DER).
+///
+/// # Safety
+/// `ctx` is a store context libssl set up for a verification.
+#[doc(alias = "X509_STORE_CTX_get0_cert")]
+#[doc(alias = "X509_STORE_CTX_get0_untrusted")]
+unsafe fn presented_chain(ctx: *mut X509_STORE_CTX) -> Vec<Vec<u8>> {
+    let mut ders = Vec::new();
+    // SAFETY: `ctx` is valid (the caller's contract); the leaf it returns
+    // (possibly null) is owned by the context.
+    let leaf = unsafe { X509_STORE_CTX_get0_cert(ctx) };
+    if !leaf.is_null() {
+        // SAFETY: a non-null X509 owned by the context, only read here.
+        ders.extend(unsafe { X509Ref::from_ptr(leaf) }.to_der().ok());
+    }
+    // SAFETY: as above; the stack (possibly null) is owned by the context.
+    let untrusted = unsafe { X509_STORE_CTX_get0_untrusted(ctx) };
+    if !untrusted.is_null() {
+        // SAFETY: a non-null STACK_OF(X509) owned by the context.
+        let stack: &StackRef<openssl::x509::X509> = unsafe { StackRef::from_ptr(untrusted) };
+        ders.extend(stack.iter().filter_map(|c: &X509Ref| c.to_der().ok()));
+    }
+    ders
+}
+
 /// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
 unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
+    guard(ssl, "info", (), || {
+        // SAFETY: libssl passes the SSL the event belongs to; only read here.
+        info_cb_body(unsafe { SslRef::from_ptr(ssl as *mut SSL) }, where_, ret);
+    });
+}
+
+fn info_cb_body(ssl: &SslRef, where_: c_int, ret: c_int) {
     if where_ & SSL_CB_ALERT == 0 {
         return;
     }
-    // SAFETY: libssl passes the SSL the event belongs to; only read here.
-    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
     let Some(shared) = shared_of(ssl) else { return };
-    let level = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8).unwrap_or(AlertLevel::Fatal);
+    // A received alert of a level no RFC defines is no alert the peer sent
+    // us but a fault the engine answers itself (illegal_parameter).
+    let Some(level) = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8) else { return };
     let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
     let mut state = shared.lock();
     if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {

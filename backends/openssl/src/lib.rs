@@ -73,6 +73,6 @@ impl Engine for OpensslEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        check::check_chain(check)
+        wiretls_core::policy::after_engine(check::check_chain(check), check)
     }
 }

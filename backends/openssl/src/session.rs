@@ -47,13 +47,16 @@ impl OpensslSession {
     pub(crate) fn client(tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::client(tls))?;
         let name = tls.server_hostname();
-        let shared = Arc::new(Shared::new(
-            Side::Client,
-            StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
-            context.verify,
-            Chains::Client(prepared.chains.clone()),
-            Some(name.to_owned()),
-        ));
+        let shared = Arc::new(
+            Shared::new(
+                Side::Client,
+                StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
+                context.verify,
+                Chains::Client(prepared.chains.clone()),
+                Some(name.to_owned()),
+            )
+            .with_trust(tls.trust_root().ok()),
+        );
         let mut ssl = Ssl::new(&prepared.ctx).map_err(|e| engine_error(&e))?;
         ssl.set_connect_state();
         match name.parse::<std::net::IpAddr>() {
@@ -77,13 +80,16 @@ impl OpensslSession {
     pub(crate) fn server(tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::server(tls))?;
         let ServerContext { ctx, chains } = &*prepared;
-        let shared = Arc::new(Shared::new(
-            Side::Server,
-            StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
-            context.verify,
-            Chains::Server(chains.clone()),
-            None,
-        ));
+        let shared = Arc::new(
+            Shared::new(
+                Side::Server,
+                StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
+                context.verify,
+                Chains::Server(chains.clone()),
+                None,
+            )
+            .with_trust(tls.client_auth().trust_store().cloned()),
+        );
         let mut ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
         ssl.set_accept_state();
         Self::new(ssl, shared, None, None)
@@ -244,14 +250,20 @@ impl Session for OpensslSession {
         let ssl = self.stream.ssl();
         let mut info = ConnectionInfo::new(self.shared.side);
         info.handshake_complete = self.handshake_done;
+        // The version is reported as soon as it is negotiated (the level
+        // rules of send_alert depend on it): once a cipher suite is chosen,
+        // which is when the library's version is the negotiated one and not
+        // the highest it offers.
+        if self.handshake_done || ssl.current_cipher().is_some() {
+            info.version = match ssl.version2() {
+                Some(v) if v == SslVersion::TLS1_3 => Some(ProtocolVersion::Tls13),
+                Some(v) if v == SslVersion::TLS1_2 => Some(ProtocolVersion::Tls12),
+                _ => None,
+            };
+        }
         if !self.handshake_done {
             return info;
         }
-        info.version = match ssl.version2() {
-            Some(v) if v == SslVersion::TLS1_3 => Some(ProtocolVersion::Tls13),
-            Some(v) if v == SslVersion::TLS1_2 => Some(ProtocolVersion::Tls12),
-            _ => None,
-        };
         info.cipher_suite =
             ssl.current_cipher().and_then(|c| CipherSuite::from_iana(u16::from_be_bytes(c.protocol_id())));
         info.key_exchange_group = group(crate::ffi::negotiated_group_nid(ssl));

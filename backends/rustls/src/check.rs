@@ -13,7 +13,7 @@ use crate::RustlsEngine;
 
 pub(crate) fn check_chain(engine: &RustlsEngine, check: &ChainCheck<'_>) -> Result<(), Error> {
     let Some((leaf, rest)) = check.chain.split_first() else {
-        return Err(Error::NoLeafCertificate);
+        return Err(Error::NoLeafCertificate { count: 0, example: None });
     };
     let intermediates: Vec<CertificateDer<'static>> = rest.iter().map(|c| c.der().clone()).collect();
     let roots = Arc::new(root_store(check.trust)?);

@@ -31,7 +31,8 @@ struct PreparedClient {
 
 fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Error> {
     let provider = provider_for(engine, tls.usable_cipher_suites(), tls.groups())?;
-    let roots = Arc::new(root_store(&tls.trust_root()?)?);
+    let trust = tls.trust_root()?;
+    let roots = Arc::new(root_store(&trust)?);
     let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
         .build()
         .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
@@ -39,7 +40,7 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
         .with_protocol_versions(&rustls_versions(tls.versions()))
         .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(HookedServerVerifier { inner: webpki }))
+        .with_custom_certificate_verifier(Arc::new(HookedServerVerifier { inner: webpki, trust }))
         .with_no_client_auth();
     if tls.client_certificate_store().is_some() {
         config.client_auth_cert_resolver = Arc::new(DispatchResolver);
@@ -80,8 +81,8 @@ impl ClientSession {
             failure: Mutex::new(None),
             engine: engine.name(),
         });
-        let hooks = (context.verify.is_some() || resolver.is_some())
-            .then(|| Arc::new(Hooks { verify: context.verify, resolver, ..Hooks::default() }));
+        // Always: the shared verifier fails closed outside a connection's scope.
+        let hooks = Some(Arc::new(Hooks { verify: context.verify, resolver, ..Hooks::default() }));
         let mut conn = ClientConnection::new(prepared.config.clone(), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
@@ -89,6 +90,10 @@ impl ClientSession {
     }
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
+        if let Some(violation) = crate::verify::take_refusal() {
+            let alert_sent = (out.len() > start).then(|| violation.rule.alert());
+            return Error::PeerCertificate { problem: violation.rule.problem(), alert_sent };
+        }
         if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
             let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {
                 alert
@@ -111,9 +116,21 @@ impl Session for ClientSession {
             self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure)
         {
             // rustls went on without a certificate; what it wrote must not
-            // reach the peer.
+            // reach the peer. The peer learns why the handshake ends from
+            // an internal_error alert in the clear (rustls cannot send an
+            // alert of ours; OpenSSL's own client sends its refusals
+            // unencrypted at this point too).
             out.truncate(start);
-            return Err(failure);
+            out.extend_from_slice(&Alert::fatal(AlertDescription::INTERNAL_ERROR).plaintext_record());
+            // The error says which alert went out (and so the close is graceful).
+            return Err(match failure {
+                Error::CallbackPanicked { callback, message, alert_sent: None } => Error::CallbackPanicked {
+                    callback,
+                    message,
+                    alert_sent: Some(AlertDescription::INTERNAL_ERROR),
+                },
+                other => other,
+            });
         }
         match result {
             Ok(pumped) => {
@@ -211,16 +228,16 @@ impl StoreResolver {
     ) -> Option<Arc<CertifiedKey>> {
         let roots: Vec<DistinguishedName> =
             root_hint_subjects.iter().map(|der| DistinguishedName::from_der(der.to_vec())).collect();
-        let answer = if roots.is_empty() {
-            let (request, callback) = ChainRequest::new(None, self.waker.clone());
-            self.store.default_certificate_chain(callback);
-            request.take()
-        } else {
-            let (request, callback) = ChainRequest::new(Some(roots.clone()), self.waker.clone());
-            self.store.certificate_chain_for_roots(&roots, callback);
-            request.take()
-        };
-        match answer {
+        let (request, callback) =
+            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), self.waker.clone());
+        // A panicking store is caught here: the handshake ends with that
+        // error (`read_tls` takes it), never goes on as if it answered None.
+        let store = wiretls_core::StoreRef::Client(Some(self.store.clone()));
+        if let Err(e) = store.ask(None, &roots, callback) {
+            self.set_failure(e);
+            return None;
+        }
+        match request.take() {
             Some(Some(chain)) => match self.keys.certified_key(&chain, &self.provider, self.engine) {
                 Ok(key) => Some(key),
                 Err(e) => {

@@ -60,6 +60,11 @@ pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str)
     };
     let bad = |kind: BadData| Error::BadTlsData { kind, alert_sent };
     match e {
+        // rustls answers an alert of a level no RFC defines with
+        // illegal_parameter (and reports it as received): the peer's fault.
+        R::AlertReceived(_) if alert_sent == Some(AlertDescription::ILLEGAL_PARAMETER) => {
+            bad(BadData::IllegalParameter)
+        }
         R::AlertReceived(d) => Error::AlertReceived {
             description: AlertDescription::from_wire(u8::from(*d)),
             level: AlertLevel::Fatal,
@@ -98,8 +103,17 @@ fn problem(c: &CertificateError) -> CertificateProblem {
         C::Revoked => CertificateProblem::Revoked,
         C::InvalidPurpose | C::InvalidPurposeContext { .. } => CertificateProblem::InvalidPurpose,
         C::BadEncoding => CertificateProblem::BadEncoding,
+        C::Other(other) if is_ca_used_as_end_entity(other) => CertificateProblem::CaUsedAsEndEntity,
         _ => CertificateProblem::Other,
     }
+}
+
+/// Whether webpki refused the end-entity certificate for being a CA: rustls
+/// has no `CertificateError` for that and passes webpki's own error on
+/// inside `Other` (and sends `certificate_unknown`).
+fn is_ca_used_as_end_entity(other: &rustls::OtherError) -> bool {
+    let inner: &(dyn std::error::Error + 'static) = &*other.0;
+    matches!(inner.downcast_ref::<webpki::Error>(), Some(webpki::Error::CaUsedAsEndEntity))
 }
 
 /// The verifier error that makes rustls send `alert` (or the nearest it can).

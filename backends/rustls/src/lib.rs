@@ -95,7 +95,7 @@ impl Engine for RustlsEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        check::check_chain(self, check)
+        wiretls_core::policy::after_engine(check::check_chain(self, check), check)
     }
 }
 

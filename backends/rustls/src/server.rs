@@ -11,10 +11,11 @@ use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, WebPki
 use rustls::sign::CertifiedKey;
 use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
 use wiretls_core::cache::ChainCache;
-use wiretls_core::store::no_certificate_alert;
+use wiretls_core::store::{no_certificate_alert, server_store_failed};
 use wiretls_core::Engine as _;
+use wiretls_core::StoreRef;
 use wiretls_core::{
-    Alert, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature,
+    Alert, BadData, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature,
     ServerCertificates, ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
 };
 
@@ -61,7 +62,13 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
     };
     let client_verifier: Arc<dyn ClientCertVerifier> = match webpki {
         None => WebPkiClientVerifier::no_client_auth(),
-        Some(inner) => Arc::new(HookedClientVerifier { inner }),
+        Some(inner) => Arc::new(HookedClientVerifier {
+            inner,
+            trust: tls.client_auth().trust_store().cloned().ok_or(Error::Engine {
+                engine: engine.name(),
+                detail: "client authentication without a trust store".into(),
+            })?,
+        }),
     };
     let prepared = PreparedServer {
         provider,
@@ -144,8 +151,18 @@ pub(crate) struct ServerSession {
     /// Application data given before the connection existed.
     queued: Vec<u8>,
     records: RecordBoundaries,
+    /// Warning alerts taken before the ClientHello (refused beyond
+    /// [`MAX_WARNING_ALERTS`], as rustls refuses them after it).
+    warning_alerts: usize,
     engine: &'static str,
 }
+
+/// The warning alerts a server takes before the ClientHello: rustls's own
+/// limit for a connection (and BoringSSL's `kMaxWarningAlerts`).
+const MAX_WARNING_ALERTS: usize = 4;
+
+/// The longest plaintext record (RFC 8446 5.1, RFC 5246 6.2.1).
+const MAX_PLAINTEXT_RECORD: usize = 1 << 14;
 
 impl ServerSession {
     pub(crate) fn start(
@@ -167,8 +184,20 @@ impl ServerSession {
             peer_closed: false,
             queued: Vec::new(),
             records: RecordBoundaries::new(),
+            warning_alerts: 0,
             engine: engine.name(),
         })
+    }
+
+    /// Fail before the ClientHello was read: the alert for `kind` in the
+    /// clear (nothing is encrypted yet), and the typed fault.
+    fn refuse(&mut self, kind: BadData, out: &mut Vec<u8>) -> Error {
+        self.state = State::Failed;
+        let alert_sent = Error::alert_for(kind);
+        if let Some(alert) = alert_sent {
+            out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
+        }
+        Error::BadTlsData { kind, alert_sent }
     }
 
     fn accept(&mut self, mut input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -178,19 +207,36 @@ impl ServerSession {
         while !input.is_empty() {
             let (piece, complete) = self.records.next_piece(&mut input);
             self.record.extend_from_slice(piece);
+            // An over-long record is refused from its header (rustls's
+            // acceptor would only report its buffer full, without an alert).
+            if let [_, _, _, high, low, ..] = self.record[..] {
+                if usize::from(u16::from_be_bytes([high, low])) > MAX_PLAINTEXT_RECORD {
+                    return Err(self.refuse(BadData::RecordOverflow, out));
+                }
+            }
             if !complete {
                 return Ok(());
             }
             let record = std::mem::take(&mut self.record);
-            if let [21, _, _, 0, 2, level, description] = record[..] {
-                if level != 1 {
-                    self.state = State::Failed;
-                    return Err(Error::AlertReceived {
-                        description: wiretls_core::AlertDescription::from_wire(description),
-                        level: wiretls_core::AlertLevel::Fatal,
-                    });
+            // Alerts in place of a ClientHello: rustls's acceptor does not
+            // read them (it takes any alert for a fatal one).
+            if record.first() == Some(&21) {
+                match *record.get(5..).unwrap_or_default() {
+                    [2, description] => {
+                        self.state = State::Failed;
+                        return Err(Error::AlertReceived {
+                            description: wiretls_core::AlertDescription::from_wire(description),
+                            level: wiretls_core::AlertLevel::Fatal,
+                        });
+                    }
+                    [1, _] if self.warning_alerts < MAX_WARNING_ALERTS => {
+                        self.warning_alerts += 1;
+                        continue;
+                    }
+                    [1, _] => return Err(self.refuse(BadData::UnexpectedMessage, out)),
+                    [_, _] => return Err(self.refuse(BadData::IllegalParameter, out)),
+                    _ => return Err(self.refuse(BadData::Decode, out)),
                 }
-                continue;
             }
             let State::Accepting(acceptor) = &mut self.state else { return Ok(()) };
             let mut piece = &record[..];
@@ -219,7 +265,13 @@ impl ServerSession {
                     }));
                     let (request, callback) = ChainRequest::new(None, self.waker.clone());
                     self.state = State::Waiting { accepted: Box::new(accepted), request };
-                    self.store.certificate_chain_for_server_name(self.server_name.as_deref(), callback);
+                    let store = StoreRef::Server(self.store.clone());
+                    if let Err(e) = store.ask(self.server_name.as_deref(), &[], callback) {
+                        // The store panicked: nothing is encrypted yet, so
+                        // internal_error goes out as a plain record.
+                        self.state = State::Failed;
+                        return Err(server_store_failed(e, Side::Server, out));
+                    }
                     return self.resume(plaintext, out);
                 }
                 Err((e, mut alert)) => {
@@ -310,6 +362,10 @@ impl ServerSession {
                 Ok(())
             }
             Err(e) => {
+                if let Some(violation) = crate::verify::take_refusal() {
+                    let alert_sent = (out.len() > start).then(|| violation.rule.alert());
+                    return Err(Error::PeerCertificate { problem: violation.rule.problem(), alert_sent });
+                }
                 if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
                     let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {
                         alert

@@ -49,19 +49,26 @@ thread_local! {
     static CURRENT: std::cell::RefCell<Option<Arc<Hooks>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// While alive, `hooks` are the current connection's.
-pub(crate) struct Scope(());
+/// While alive, `hooks` are the current connection's. Scopes nest: a
+/// callback of one connection may drive another connection on the same
+/// thread (the verify callback, a certificate store), whose scope ends by
+/// restoring the outer connection's, so the outer connection's later
+/// verifier and resolver calls still find its own hooks.
+pub(crate) struct Scope {
+    previous: Option<Arc<Hooks>>,
+}
 
 impl Scope {
     pub(crate) fn enter(hooks: &Arc<Hooks>) -> Self {
-        CURRENT.with(|c| *c.borrow_mut() = Some(hooks.clone()));
-        Self(())
+        let previous = CURRENT.with(|c| c.replace(Some(hooks.clone())));
+        Self { previous }
     }
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        CURRENT.with(|c| *c.borrow_mut() = None);
+        let previous = self.previous.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
     }
 }
 
@@ -76,7 +83,12 @@ fn run_hook(
     side: Side,
     server_name: Option<&str>,
 ) -> Result<(), rustls::Error> {
-    let Some(hooks) = current() else { return Ok(()) };
+    // Every session enters its scope around each call into rustls, so no
+    // hooks here means the verifier runs outside any connection's call:
+    // fail closed rather than skip a verify callback.
+    let Some(hooks) = current() else {
+        return Err(rustls::Error::General("no connection scope around certificate verification".into()));
+    };
     let Some(hook) = &hooks.verify else { return Ok(()) };
     let chain: Vec<&[u8]> =
         std::iter::once(end_entity.as_ref()).chain(intermediates.iter().map(AsRef::as_ref)).collect();
@@ -90,10 +102,50 @@ fn run_hook(
     })
 }
 
+thread_local! {
+    /// The policy's refusal of the chain the last verifier call on this
+    /// thread saw, for the session to report (rustls carries only its own
+    /// certificate errors).
+    static REFUSED: std::cell::RefCell<Option<wiretls_core::policy::PolicyViolation>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The policy's refusal of the last verification on this thread, once.
+pub(crate) fn take_refusal() -> Option<wiretls_core::policy::PolicyViolation> {
+    REFUSED.with(|r| r.borrow_mut().take())
+}
+
+/// wiretls's verification policy ([`wiretls_core::policy`]), before
+/// webpki's own checks, so each rule is reported as on every engine; the
+/// error rustls gets sends the rule's alert (`bad_certificate`, or
+/// `certificate_expired` for an expired anchor).
+fn policy(
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    trust: &wiretls_core::TrustStore,
+    server_name: Option<&str>,
+) -> Result<(), rustls::Error> {
+    let presented: Vec<wiretls_core::Certificate> = std::iter::once(end_entity)
+        .chain(intermediates)
+        .filter_map(|der| wiretls_core::Certificate::from_der(der.to_vec()).ok())
+        .collect();
+    wiretls_core::policy::check_peer(&presented, trust, server_name).map_err(|violation| {
+        let error = match violation.rule.alert() {
+            AlertDescription::CERTIFICATE_EXPIRED => rustls::CertificateError::Expired,
+            AlertDescription::UNSUPPORTED_CERTIFICATE => rustls::CertificateError::InvalidPurpose,
+            _ => rustls::CertificateError::BadEncoding,
+        };
+        REFUSED.with(|r| *r.borrow_mut() = Some(violation));
+        rustls::Error::InvalidCertificate(error)
+    })
+}
+
 /// A client's server verifier: webpki first, then the connection's hook.
 #[derive(Debug)]
 pub(crate) struct HookedServerVerifier {
     pub(crate) inner: Arc<WebPkiServerVerifier>,
+    /// The trust anchors, for wiretls's verification policy.
+    pub(crate) trust: wiretls_core::TrustStore,
 }
 
 impl ServerCertVerifier for HookedServerVerifier {
@@ -105,6 +157,7 @@ impl ServerCertVerifier for HookedServerVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        policy(end_entity, intermediates, &self.trust, Some(&server_name.to_str()))?;
         let verified =
             self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)?;
         run_hook(end_entity, intermediates, Side::Client, Some(&server_name.to_str()))?;
@@ -138,6 +191,8 @@ impl ServerCertVerifier for HookedServerVerifier {
 #[derive(Debug)]
 pub(crate) struct HookedClientVerifier {
     pub(crate) inner: Arc<dyn ClientCertVerifier>,
+    /// The trust anchors, for wiretls's verification policy.
+    pub(crate) trust: wiretls_core::TrustStore,
 }
 
 impl ClientCertVerifier for HookedClientVerifier {
@@ -159,6 +214,7 @@ impl ClientCertVerifier for HookedClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
+        policy(end_entity, intermediates, &self.trust, None)?;
         let verified = self.inner.verify_client_cert(end_entity, intermediates, now)?;
         run_hook(end_entity, intermediates, Side::Server, None)?;
         Ok(verified)

@@ -32,6 +32,9 @@ fn ca(cn: &str, alg: &'static SignatureAlgorithm, issuer: Option<&Made>) -> Made
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages =
         vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    // RFC 5280 4.2.1.1: every certificate but a self-signed root names its
+    // issuer's key (wiretls's verification policy checks it).
+    params.use_authority_key_identifier_extension = issuer.is_some();
     let key = key(alg);
     let cert = match issuer {
         None => params.self_signed(&key).expect("self-signed"),

@@ -2,5 +2,6 @@
 //! layer itself: every scenario must pass through it as in-process).
 
 fn main() {
-    wiretls_conformance::remote::serve(&wiretls_rustls::RustlsEngine::default());
+    // The engine lives as long as the process (nested calls reach it).
+    wiretls_conformance::remote::serve(Box::leak(Box::new(wiretls_rustls::RustlsEngine::default())));
 }

@@ -9,6 +9,7 @@ pub mod close;
 pub mod data;
 pub mod handshake;
 pub mod hostile;
+pub mod policy;
 pub mod resumption;
 pub mod semantics;
 pub mod sni;

@@ -9,10 +9,46 @@ use super::common_versions;
 use crate::fixtures;
 use crate::pair::{Direction, Pair};
 
+/// Where an engine declares no resumption: two connections from the same
+/// configurations are full handshakes, and that engine reports `resumed`
+/// as `None` (not reported) on both.
+fn assert_resumption_unreported(client: &dyn Engine, server: &dyn Engine) -> bool {
+    if client.capabilities().resumption && server.capabilities().resumption {
+        return false;
+    }
+    let c = fixtures::client();
+    let s = fixtures::p256_server();
+    for round in 0..2 {
+        let mut pair = Pair::new(client, &c, server, &s);
+        pair.handshake();
+        for (engine, info) in [(client, pair.client.info()), (server, pair.server.info())] {
+            let expected = if engine.capabilities().resumption { Some(false) } else { None };
+            assert_eq!(info.resumed, expected, "{} round {round}: declared no resumption", engine.name());
+        }
+    }
+    true
+}
+
+/// The fatal alert a server sends for a flipped bit in the client's next
+/// record: `bad_record_mac`, read by the client.
+fn server_fails(pair: &mut Pair, version: wiretls_core::ProtocolVersion) {
+    pair.client.data_from_application(b"y").expect("send");
+    let mut record = pair.client_out.take();
+    let last = record.len() - 1;
+    record[last] ^= 1;
+    let expected = Error::BadTlsData {
+        kind: wiretls_core::BadData::Decrypt,
+        alert_sent: Some(wiretls_core::AlertDescription::BAD_RECORD_MAC),
+    };
+    let e = pair.server.data_from_wire(&record);
+    assert_eq!(e.as_ref().err(), Some(&expected), "{version}: {e:?}");
+    assert_eq!(pair.server.invalidated_by(), Some(&expected));
+}
+
 /// A second connection from the same configurations resumes; the verify
 /// callback is not called for it.
 pub fn resumes_second_connection(client: &dyn Engine, server: &dyn Engine) {
-    if !(client.capabilities().resumption && server.capabilities().resumption) {
+    if assert_resumption_unreported(client, server) {
         return;
     }
     for version in common_versions(client, server) {
@@ -41,7 +77,7 @@ pub fn resumes_second_connection(client: &dyn Engine, server: &dyn Engine) {
 /// A connection that ends with a fatal alert drops the sessions kept for
 /// that server: the next connection is a full handshake.
 pub fn alert_forgets_session(client: &dyn Engine, server: &dyn Engine) {
-    if !(client.capabilities().resumption && server.capabilities().resumption) {
+    if assert_resumption_unreported(client, server) {
         return;
     }
     for version in common_versions(client, server) {
@@ -56,13 +92,10 @@ pub fn alert_forgets_session(client: &dyn Engine, server: &dyn Engine) {
         second.handshake();
         second.server_sends(b"x");
         assert_eq!(second.client.info().resumed, Some(true), "{version}");
-        second.client.data_from_application(b"y").expect("send");
-        let mut record = second.client_out.take();
-        let last = record.len() - 1;
-        record[last] ^= 1;
-        assert!(second.server.data_from_wire(&record).is_err());
+        server_fails(&mut second, version);
         second.deliver(Direction::ToClient);
-        assert!(matches!(second.client_log.error(), Some(Error::AlertReceived { .. })), "{version}");
+        super::assert_alert(second.client_log.error(), wiretls_core::AlertDescription::BAD_RECORD_MAC);
+        assert_eq!(second.client.invalidated_by(), second.client_log.error(), "{version}");
         let mut third = Pair::new(client, &c, server, &s);
         third.handshake();
         assert_eq!(third.client.info().resumed, Some(false), "{version}: the session survived an alert");
@@ -73,7 +106,7 @@ pub fn alert_forgets_session(client: &dyn Engine, server: &dyn Engine) {
 /// fatal alert drops the session it resumed (TLS 1.2 session ids, where the
 /// server's cache is the only record), even though this client kept it.
 pub fn server_forgets_after_alert(client: &dyn Engine, server: &dyn Engine) {
-    if !(client.capabilities().resumption && server.capabilities().resumption) {
+    if assert_resumption_unreported(client, server) {
         return;
     }
     let version = wiretls_core::ProtocolVersion::Tls12;
@@ -86,7 +119,7 @@ pub fn server_forgets_after_alert(client: &dyn Engine, server: &dyn Engine) {
     second.handshake();
     assert_eq!(second.server.info().resumed, Some(true));
     // The server fails; its alert never reaches the client, which keeps the session.
-    assert!(second.server.data_from_wire(&crate::craft::record(0x63, 0x0303, &[0; 4])).is_err());
+    server_fails(&mut second, version);
     second.server_out.take();
     assert!(second.client_log.errors.is_empty());
     let mut third = Pair::new(client, &c, server, &s);

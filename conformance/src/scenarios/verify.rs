@@ -104,7 +104,11 @@ pub fn veto_alert_the_engine_lacks(client: &dyn Engine, server: &dyn Engine) {
     if client.capabilities().verify_alerts.contains(&A::INTERNAL_ERROR) {
         assert_eq!(sent, A::INTERNAL_ERROR);
     } else {
+        // The nearest alert for "the application refused the certificate
+        // for a reason of its own": certificate_unknown (RFC 5246 7.2.2,
+        // RFC 8446 6.2: "some other (unspecified) issue"), and declared.
         assert!(client.capabilities().verify_alerts.contains(&sent), "{sent} is not declared");
+        assert_eq!(sent, A::CERTIFICATE_UNKNOWN, "the replacement for internal_error");
     }
 }
 
@@ -114,8 +118,19 @@ pub fn not_called_when_builtin_fails(client: &dyn Engine, server: &dyn Engine) {
     let c = fixtures::client_for("elsewhere.wiretls.test");
     let mut pair = Pair::start(client, &c, Some(cb), server, &fixtures::p256_server(), None).expect("start");
     pair.run();
-    assert!(matches!(pair.client_log.error(), Some(Error::PeerCertificate { .. })));
+    assert!(
+        matches!(
+            pair.client_log.error(),
+            Some(Error::PeerCertificate {
+                problem: wiretls_core::CertificateProblem::NameMismatch,
+                alert_sent: Some(A::BAD_CERTIFICATE)
+            })
+        ),
+        "{:?}",
+        pair.client_log.errors
+    );
     assert_eq!(seen.lock().expect("lock").calls, 0);
+    assert_alert(pair.server_log.error(), A::BAD_CERTIFICATE);
 }
 
 /// A server's callback sees the client's chain (leaf to root) and can veto it.

@@ -1,5 +1,6 @@
 //! The BoringSSL engine as a peer process for `wiretls_conformance::remote`.
 
 fn main() {
-    wiretls_conformance::remote::serve(&wiretls_boring::BoringEngine::new());
+    // The engine lives as long as the process (nested calls reach it).
+    wiretls_conformance::remote::serve(Box::leak(Box::new(wiretls_boring::BoringEngine::new())));
 }
