@@ -174,7 +174,8 @@ pub fn client_rejects_openssl_server(engine: &dyn Engine) {
             tcp.errors.first(),
             Some(Error::PeerCertificate {
                 problem: CertificateProblem::UnknownIssuer,
-                alert_sent: Some(A::UNKNOWN_CA)
+                alert_sent: Some(A::UNKNOWN_CA),
+                ..
             })
         ),
         "{:?}",

@@ -211,7 +211,27 @@ pub fn markdown(engine: &str, package: &str, results: &[Result_]) -> String {
         };
         let _ = writeln!(out, "| `{}` | {expected} | {got} | {agrees} | {detail} |", r.id);
     }
+    let notes = notes();
+    let disagreeing: Vec<&Result_> = results.iter().filter(|r| r.agrees() == Some(false)).collect();
+    if !disagreeing.is_empty() {
+        let _ = writeln!(out, "\n## Why each disagreement\n\n(from `conformance/limbo-notes.txt`)\n");
+        for r in disagreeing {
+            let note = notes.iter().find(|(id, _)| *id == r.id).map_or("**not explained**", |(_, n)| n);
+            let _ = writeln!(out, "- `{}`: {note}", r.id);
+        }
+    }
     out
+}
+
+/// The explanations of `conformance/limbo-notes.txt`: `(case id, note)`.
+fn notes() -> Vec<(&'static str, &'static str)> {
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/limbo-notes.txt"))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('|'))
+        .map(|(id, note)| (id.trim(), note.trim()))
+        .collect()
 }
 
 /// Run every case through `engine` and compare with (or, with
@@ -236,4 +256,18 @@ pub fn check_page(engine: &dyn Engine, page: &str, package: &str) {
     );
     let agree = results.iter().filter(|r| r.agrees() == Some(true)).count();
     assert!(agree > results.len() / 2, "only {agree} cases agree");
+    let false_accepts: Vec<&str> = results
+        .iter()
+        .filter(|r| !r.expect_success && r.outcome == Outcome::Accepted)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        false_accepts.is_empty(),
+        "{} accepts chains x509-limbo expects refused: {false_accepts:?}",
+        engine.name()
+    );
+    assert!(
+        !fresh.contains("**not explained**"),
+        "a disagreement without a line in conformance/limbo-notes.txt"
+    );
 }

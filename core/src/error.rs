@@ -54,13 +54,21 @@ pub enum Error {
     },
 
     /// The peer's certificate failed the built-in checks (chain, validity,
-    /// host name); the verify callback was not called.
-    #[error("the peer's certificate was rejected: {problem}{}", alert_suffix(*alert_sent))]
+    /// host name, wiretls's verification policy); the verify callback was
+    /// not called.
+    #[error(
+        "the peer's certificate was rejected: {problem}{}{}",
+        detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default(),
+        alert_suffix(*alert_sent)
+    )]
     PeerCertificate {
         /// Why.
         problem: CertificateProblem,
         /// The alert that was written to the wire, if any.
         alert_sent: Option<AlertDescription>,
+        /// Which certificate broke which rule, where known (the policy's
+        /// refusals say it: "CN=...: signed with ecdsa-with-SHA1").
+        detail: Option<String>,
     },
 
     // ---- The application's callbacks decided -----------------------------------

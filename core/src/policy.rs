@@ -329,7 +329,8 @@ impl PolicyViolation {
     /// The error a connection or `check_chain` reports: the rule's
     /// certificate problem (no alert sent yet).
     pub fn into_error(self) -> crate::Error {
-        crate::Error::PeerCertificate { problem: self.rule.problem(), alert_sent: None }
+        let detail = Some(self.to_string());
+        crate::Error::PeerCertificate { problem: self.rule.problem(), alert_sent: None, detail }
     }
 }
 
@@ -482,7 +483,7 @@ fn profile(cert: &Certificate, x509: &X509Certificate<'_>, role: Role) -> Result
                 if aki.key_identifier.is_none() {
                     return Err("an authorityKeyIdentifier without a key identifier".into());
                 }
-                if self_issued && role != Role::Leaf {
+                if self_issued && role == Role::Anchor {
                     if aki.authority_cert_issuer.is_some() || aki.authority_cert_serial.is_some() {
                         return Err("a root's authorityKeyIdentifier names an issuer or serial".into());
                     }

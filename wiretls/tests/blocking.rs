@@ -185,7 +185,8 @@ fn a_failed_verification_reaches_both_sides() {
                 typed(&e),
                 Error::PeerCertificate {
                     problem: CertificateProblem::UnknownIssuer,
-                    alert_sent: Some(AlertDescription::UNKNOWN_CA)
+                    alert_sent: Some(AlertDescription::UNKNOWN_CA),
+                    ..
                 }
             ),
             "{name}: {e:?}"

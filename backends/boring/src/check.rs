@@ -44,5 +44,5 @@ pub(crate) fn check_chain(check: &ChainCheck<'_>) -> Result<(), Error> {
             Ok(ctx.verify_cert()?.then_some(()).ok_or(ctx.verify_result().err().map_or(0, |e| e.as_raw())))
         })
         .map_err(|e| engine_error(&e))?;
-    outcome.map_err(|code| Error::PeerCertificate { problem: problem(code), alert_sent: None })
+    outcome.map_err(|code| Error::PeerCertificate { problem: problem(code), alert_sent: None, detail: None })
 }

@@ -70,7 +70,11 @@ pub(crate) fn translate(e: &boring::ssl::Error, ssl: &SslRef, shared: &Shared) -
     }
     let alert_sent = state.alert_sent.map(|a| a.description);
     if let Some(violation) = state.refused.take() {
-        return Error::PeerCertificate { problem: violation.rule.problem(), alert_sent };
+        return Error::PeerCertificate {
+            problem: violation.rule.problem(),
+            alert_sent,
+            detail: Some(violation.to_string()),
+        };
     }
     if state.veto.is_some() {
         return Error::Rejected { alert_sent };
@@ -91,6 +95,7 @@ pub(crate) fn translate(e: &boring::ssl::Error, ssl: &SslRef, shared: &Shared) -
         return Error::PeerCertificate {
             problem: problem(ssl.verify_result().err().map_or(0, |e| e.as_raw())),
             alert_sent,
+            detail: None,
         };
     }
     if reasons.contains(&(ffi::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE as c_int)) {

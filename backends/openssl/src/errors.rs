@@ -54,7 +54,7 @@ fn problem(code: c_int) -> P {
 
 /// The X.509 verification problem of a chain check.
 pub(crate) fn chain_problem(code: c_int) -> Error {
-    Error::PeerCertificate { problem: problem(code), alert_sent: None }
+    Error::PeerCertificate { problem: problem(code), alert_sent: None, detail: None }
 }
 
 /// The reason codes of the error stack, library `SSL` only.
@@ -79,7 +79,11 @@ pub(crate) fn translate(e: &openssl::ssl::Error, ssl: &SslRef, shared: &Shared) 
     }
     let alert_sent = state.alert_sent.map(|a| a.description);
     if let Some(violation) = state.refused.take() {
-        return Error::PeerCertificate { problem: violation.rule.problem(), alert_sent };
+        return Error::PeerCertificate {
+            problem: violation.rule.problem(),
+            alert_sent,
+            detail: Some(violation.to_string()),
+        };
     }
     if state.veto.is_some() {
         return Error::Rejected { alert_sent };
@@ -98,7 +102,11 @@ pub(crate) fn translate(e: &openssl::ssl::Error, ssl: &SslRef, shared: &Shared) 
         return Error::AlertReceived { description, level: AlertLevel::Fatal };
     }
     if reasons.contains(&CERTIFICATE_VERIFY_FAILED) {
-        return Error::PeerCertificate { problem: problem(ssl.verify_result().as_raw()), alert_sent };
+        return Error::PeerCertificate {
+            problem: problem(ssl.verify_result().as_raw()),
+            alert_sent,
+            detail: None,
+        };
     }
     if reasons.contains(&PEER_DID_NOT_RETURN_A_CERTIFICATE) {
         return Error::BadTlsData { kind: BadData::MissingCertificate, alert_sent };

@@ -92,7 +92,11 @@ impl ClientSession {
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
         if let Some(violation) = crate::verify::take_refusal() {
             let alert_sent = (out.len() > start).then(|| violation.rule.alert());
-            return Error::PeerCertificate { problem: violation.rule.problem(), alert_sent };
+            return Error::PeerCertificate {
+                problem: violation.rule.problem(),
+                alert_sent,
+                detail: Some(violation.to_string()),
+            };
         }
         if let Some(alert) = self.hooks.as_ref().and_then(|h| h.veto.alert()) {
             let sent = if crate::caps::VERIFY_ALERTS.contains(&alert) {

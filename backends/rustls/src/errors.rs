@@ -69,7 +69,7 @@ pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str)
             description: AlertDescription::from_wire(u8::from(*d)),
             level: AlertLevel::Fatal,
         },
-        R::InvalidCertificate(c) => Error::PeerCertificate { problem: problem(c), alert_sent },
+        R::InvalidCertificate(c) => Error::PeerCertificate { problem: problem(c), alert_sent, detail: None },
         R::NoCertificatesPresented => bad(BadData::MissingCertificate),
         R::DecryptError => bad(BadData::Decrypt),
         R::InvalidMessage(m) => {

@@ -158,7 +158,8 @@ fn run(
         client.check_chain(&ChainCheck::new(&trust, chain.certificates()).with_peer_name(peer_name(name)));
     match (refused, &checked) {
         (None, Ok(())) => {}
-        (Some(problem), Err(Error::PeerCertificate { problem: got, alert_sent: None })) => {
+        (Some(problem), Err(Error::PeerCertificate { problem: got, alert_sent: None, detail })) => {
+            assert!(detail.is_some(), "{} check_chain {id}: no detail", client.name());
             assert_eq!(*got, problem, "{} check_chain {id}", client.name());
         }
         _ => panic!("{} check_chain {id}: expected {refused:?}, got {checked:?}", client.name()),
@@ -184,7 +185,12 @@ fn run(
         Some(problem) => {
             let expected_alert = problem.alert();
             match pair.client_log.error() {
-                Some(Error::PeerCertificate { problem: got, alert_sent }) => {
+                Some(Error::PeerCertificate { problem: got, alert_sent, detail }) => {
+                    assert!(
+                        detail.as_deref().is_some_and(|d| d.contains("policy tests") || d.contains("CN=")),
+                        "{} handshake {id}: which certificate? {detail:?}",
+                        client.name()
+                    );
                     assert_eq!(*got, problem, "{} handshake {id}", client.name());
                     assert_eq!(*alert_sent, Some(expected_alert), "{} handshake {id}", client.name());
                 }
@@ -206,7 +212,7 @@ const IP_PERMITTED: Case = Case {
     handshake: true,
 };
 
-/// Every case of `fixtures/policy/` but [`IP_PERMITTED`], refused or
+/// Every case of `fixtures/policy/` but the permitted IP (its own scenario), refused or
 /// accepted as the policy says, with the rule's problem and alert, on
 /// `check_chain` and in a handshake.
 pub fn policy_cases(client: &dyn Engine, _server: &dyn Engine) {

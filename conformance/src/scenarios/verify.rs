@@ -123,7 +123,8 @@ pub fn not_called_when_builtin_fails(client: &dyn Engine, server: &dyn Engine) {
             pair.client_log.error(),
             Some(Error::PeerCertificate {
                 problem: wiretls_core::CertificateProblem::NameMismatch,
-                alert_sent: Some(A::BAD_CERTIFICATE)
+                alert_sent: Some(A::BAD_CERTIFICATE),
+                ..
             })
         ),
         "{:?}",
