@@ -110,6 +110,36 @@ impl<C> CallbackShared<C> {
     }
 }
 
+/// Run the body of an engine callback that C code called, catching a
+/// panic so that it never unwinds into C (a panic out of an `extern "C"`
+/// function aborts the process): `record` is given the panic's message (it
+/// runs caught too, and the payload is dropped inside the guard), and the
+/// callback returns `failed`, its own failure value. Application callbacks
+/// are caught closer to them ([`crate::VerifyHook::run`],
+/// [`crate::StoreRef::ask`]); a panic here is the engine's.
+pub fn guard<T>(failed: T, body: impl FnOnce() -> T, record: impl FnOnce(String)) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            let message = crate::error::panic_message(&*payload);
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                drop(payload);
+                record(message);
+            }));
+            failed
+        }
+    }
+}
+
+impl<C> CallbackShared<C> {
+    /// Keep an engine callback's panic as the connection's failure (the
+    /// first one wins), for the session to report.
+    pub fn record_panic(&self, engine: &'static str, callback: &str, message: &str) {
+        let detail = format!("the {callback} callback panicked: {message}");
+        self.lock().failure.get_or_insert(Error::Engine { engine, detail });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

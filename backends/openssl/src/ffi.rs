@@ -71,22 +71,10 @@ fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
 /// callbacks are caught closer to them (core's `VerifyHook::run` and
 /// `StoreRef::ask`); a panic here is the engine's.
 pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
-        Ok(value) => value,
-        Err(payload) => {
-            let message = wiretls_core::error::panic_message(&*payload);
-            // Recording must not unwind either; the payload is dropped here,
-            // inside the guard, for the same reason.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-                drop(payload);
-                record_panic(ssl, callback, message);
-            }));
-            failed
-        }
-    }
+    wiretls_core::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
 }
 
-fn record_panic(ssl: *const SSL, callback: &str, message: String) {
+fn record_panic(ssl: *const SSL, callback: &str, message: &str) {
     if ssl.is_null() {
         return;
     }
@@ -94,11 +82,7 @@ fn record_panic(ssl: *const SSL, callback: &str, message: String) {
     // callback; it stays valid for the call and is only read here.
     let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
     if let Some(shared) = shared_of(ssl) {
-        let detail = format!("the {callback} callback panicked: {message}");
-        shared
-            .lock()
-            .failure
-            .get_or_insert(wiretls_core::Error::Engine { engine: crate::errors::ENGINE, detail });
+        shared.record_panic(crate::errors::ENGINE, callback, message);
     }
 }
 
