@@ -244,3 +244,17 @@ fn the_system_trust_store_is_cached_and_keyless() {
     assert_eq!(a, b);
     assert!(a.certificates().iter().all(|c| c.private_key().is_none()));
 }
+
+#[test]
+fn boxed_and_shared_engines_start_connections() {
+    use wiretls_core::{Engine, Outbox};
+    let boxed: Box<dyn Engine> = Box::new(wiretls_rustls::RustlsEngine::default());
+    let shared: Arc<dyn Engine> = Arc::new(wiretls_rustls::RustlsEngine::default());
+    for engine in [&boxed as &dyn Engine, &shared as &dyn Engine] {
+        assert_eq!(engine.name(), "rustls");
+        let out = Outbox::new();
+        let conn = fixtures::client().start(engine, out.wire()).expect("start");
+        assert!(conn.is_handshaking());
+        assert!(!out.is_empty(), "the ClientHello went out");
+    }
+}

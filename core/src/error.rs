@@ -384,11 +384,13 @@ impl Error {
             Self::InvalidAlertLevel { .. } | Self::ReservedAlert { .. } | Self::Invalidated { .. }
         )
     }
+}
 
-    /// The alert a peer-caused error of this `kind` requires (RFC 8446
+impl BadData {
+    /// The alert a peer fault of this kind requires (RFC 8446
     /// section 6.2 and RFC 5246 section 7.2).
-    pub fn alert_for(kind: BadData) -> Option<AlertDescription> {
-        Some(match kind {
+    pub fn alert(self) -> Option<AlertDescription> {
+        Some(match self {
             BadData::Decrypt => AlertDescription::BAD_RECORD_MAC,
             BadData::Decode => AlertDescription::DECODE_ERROR,
             BadData::UnexpectedMessage => AlertDescription::UNEXPECTED_MESSAGE,
@@ -404,11 +406,9 @@ impl Error {
             BadData::Truncated | BadData::Other => return None,
         })
     }
-}
 
-impl BadData {
     /// The fault an alert we sent stands for (the inverse of
-    /// [`Error::alert_for`]), for engines that learn the alert first.
+    /// [`BadData::alert`]), for engines that learn the alert first.
     pub fn from_alert(alert: AlertDescription) -> Self {
         match alert {
             AlertDescription::BAD_RECORD_MAC => Self::Decrypt,

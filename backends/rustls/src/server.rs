@@ -193,7 +193,7 @@ impl ServerSession {
     /// clear (nothing is encrypted yet), and the typed fault.
     fn refuse(&mut self, kind: BadData, out: &mut Vec<u8>) -> Error {
         self.state = State::Failed;
-        let alert_sent = Error::alert_for(kind);
+        let alert_sent = kind.alert();
         if let Some(alert) = alert_sent {
             out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
         }
