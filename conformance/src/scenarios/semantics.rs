@@ -89,7 +89,7 @@ fn der_of(name: &str) -> Vec<Vec<u8>> {
 }
 
 fn rustls_provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
 fn rustls_certs(ders: &[Vec<u8>]) -> Vec<rustls::pki_types::CertificateDer<'static>> {
