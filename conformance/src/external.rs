@@ -587,6 +587,8 @@ pub fn server_refuses_openssl_client_renegotiation(engine: &dyn Engine) {
     tcp.handshake();
     client.send(b"before\n");
     tcp.expect(b"before\n");
+    // The peer's piped trace may lag: count only once it shows our first ServerHello.
+    client.wait_for("ServerHello");
     let hellos = hellos_from_us(&client.output(), "ServerHello");
     client.send(b"R\n");
     tcp.pump_until(|t| t.eof || !t.errors.is_empty());

@@ -306,7 +306,7 @@ impl Connection {
             return self.application_finished();
         }
         let alert = Alert { level, description };
-        self.drive(|session, out| session.send_alert(alert, out)).0?;
+        self.drive(|session, out| session.send_alert(alert, out))?;
         if level == AlertLevel::Fatal {
             self.session.forget_session();
             self.failed = Some(Error::Invalidated { reason: InvalidatedReason::AlertSent(alert) });
@@ -414,15 +414,14 @@ impl Connection {
     /// graceful close when an alert went out, an immediate one when none
     /// did (the peer's own alert, a truncation, an engine failure).
     #[inline]
-    fn settle(&mut self, (result, _wrote): (Result<(), Error>, bool)) -> Result<(), Error> {
+    fn settle(&mut self, result: Result<(), Error>) -> Result<(), Error> {
         match result {
             Ok(()) => {
                 let SessionStatus { peer_closed, handshaking, .. } = self.session.status();
                 if self.close_pending && !handshaking {
                     self.close_pending = false;
-                    let done = self.drive(|session, out| session.close_notify(out));
-                    if let Err(e) = done.0 {
-                        return self.settle((Err(e), done.1));
+                    if let Err(e) = self.drive(|session, out| session.close_notify(out)) {
+                        return self.settle(Err(e));
                     }
                 }
                 if peer_closed && !self.peer_closed {
@@ -473,7 +472,7 @@ impl Connection {
     fn refuse_flood(&mut self) -> Error {
         let description = crate::AlertDescription::UNEXPECTED_MESSAGE;
         let alert = Alert { level: AlertLevel::Fatal, description };
-        let (sent, _) = self.drive(|session, out| {
+        let sent = self.drive(|session, out| {
             session.send_alert(alert, out).or_else(|_| {
                 out.extend_from_slice(&alert.plaintext_record());
                 Ok(())
@@ -487,32 +486,27 @@ impl Connection {
 
     /// Run one engine call with the buffer its output goes to: the wire's
     /// own buffer when it has one (written once, in place), else ours, handed
-    /// to `write_to_wire` after the call. Returns the result and whether
-    /// anything was written. A panic of `write_to_wire` invalidates the
-    /// connection ([`Error::CallbackPanicked`]).
+    /// to `write_to_wire` after the call. A panic of `write_to_wire`
+    /// invalidates the connection ([`Error::CallbackPanicked`]).
     #[inline]
     fn drive(
         &mut self,
         call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,
-    ) -> (Result<(), Error>, bool) {
+    ) -> Result<(), Error> {
         // Whatever a store answered so far, this call acts on.
         self.waker.clear();
         if let Some(buffer) = self.wire.buffer() {
-            let before = buffer.len();
-            let result = call(&mut *self.session, buffer);
-            let wrote = buffer.len() > before;
-            return (result, wrote);
+            return call(&mut *self.session, buffer);
         }
         let result = call(&mut *self.session, &mut self.out);
-        let wrote = !self.out.is_empty();
-        if wrote {
+        if !self.out.is_empty() {
             let (wire, out) = (&mut self.wire, &mut self.out);
             if let Err(e) = Error::catch_callback(Callback::WriteToWire, || wire.write_owned(out)) {
                 self.out.clear();
                 self.fail(e, true);
             }
         }
-        (result, wrote)
+        result
     }
 
     fn request_close(&mut self, immediate: bool) {

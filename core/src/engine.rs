@@ -48,44 +48,32 @@ pub trait Engine: Send + Sync {
     }
 }
 
-/// A boxed engine is an engine (so `&engine` works where `&dyn Engine` is
-/// asked, for the `Box<dyn Engine>` that `wiretls::engine` gives).
-impl<E: Engine + ?Sized> Engine for Box<E> {
-    fn name(&self) -> &'static str {
-        (**self).name()
-    }
-    fn capabilities(&self) -> &Capabilities {
-        (**self).capabilities()
-    }
-    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        (**self).start_client(config, context)
-    }
-    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        (**self).start_server(config, context)
-    }
-    fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {
-        (**self).check_chain(check)
-    }
+/// A pointer to an engine is an engine, so `&engine` works where
+/// `&dyn Engine` is asked: for the `Box<dyn Engine>` that `wiretls::engine`
+/// gives and for an `Arc<dyn Engine>` shared by threads.
+macro_rules! engine_through_pointer {
+    ($($pointer:ident),*) => {$(
+        impl<E: Engine + ?Sized> Engine for $pointer<E> {
+            fn name(&self) -> &'static str {
+                (**self).name()
+            }
+            fn capabilities(&self) -> &Capabilities {
+                (**self).capabilities()
+            }
+            fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
+                (**self).start_client(config, context)
+            }
+            fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
+                (**self).start_server(config, context)
+            }
+            fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {
+                (**self).check_chain(check)
+            }
+        }
+    )*};
 }
 
-/// A shared engine is an engine (`&engine` for an `Arc<dyn Engine>`).
-impl<E: Engine + ?Sized> Engine for Arc<E> {
-    fn name(&self) -> &'static str {
-        (**self).name()
-    }
-    fn capabilities(&self) -> &Capabilities {
-        (**self).capabilities()
-    }
-    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        (**self).start_client(config, context)
-    }
-    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        (**self).start_server(config, context)
-    }
-    fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {
-        (**self).check_chain(check)
-    }
-}
+engine_through_pointer!(Box, Arc);
 
 /// A name a certificate must be valid for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,7 +31,12 @@ pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
 /// Whether `name` is a syntactically valid DNS host name (LDH labels of 1 to
 /// 63 bytes, 253 bytes in all, one optional trailing dot).
 pub fn is_valid_dns_name(name: &str) -> bool {
-    let name = name.strip_suffix('.').unwrap_or(name);
+    is_ldh_name(name.strip_suffix('.').unwrap_or(name), true)
+}
+
+/// Whether `name` is made of LDH labels (letters, digits, hyphens; and
+/// underscores when `underscore`) of 1 to 63 bytes, 253 bytes in all.
+pub(crate) fn is_ldh_name(name: &str, underscore: bool) -> bool {
     !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|label| {
@@ -39,7 +44,7 @@ pub fn is_valid_dns_name(name: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || (underscore && b == b'_'))
         })
 }
 

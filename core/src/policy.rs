@@ -223,21 +223,8 @@ pub fn check_path(
     Ok(())
 }
 
-/// [`check_path`] over the chain a peer presented (leaf first, the rest in
-/// any order): the path is [`certification_path`](crate::verify::certification_path)'s.
-///
-/// # Errors
-/// As [`check_path`].
-pub fn check_presented(
-    presented: &[Certificate],
-    trust: Option<&TrustStore>,
-    peer_name: Option<PeerName<'_>>,
-) -> Result<(), PolicyViolation> {
-    check_path(&crate::verify::certification_path(presented, trust), trust, peer_name, None)
-}
-
-/// [`check_presented`] for an [`Engine::check_chain`](crate::Engine::check_chain)
-/// request, as every engine ends its `check_chain` with: the violation as
+/// [`check_path`] for an [`Engine::check_chain`](crate::Engine::check_chain)
+/// request (the path is [`path_at`]'s), as every engine ends its `check_chain` with: the violation as
 /// [`Error::PeerCertificate`](crate::Error::PeerCertificate).
 ///
 /// # Errors
@@ -636,16 +623,7 @@ fn san_syntax(x509: &X509Certificate<'_>) -> Result<(), String> {
 /// Whether `name` is a DNS name in the preferred syntax, with an optional
 /// `*.` wildcard as its leftmost label.
 fn is_preferred_dns_name(name: &str) -> bool {
-    let name = name.strip_prefix("*.").unwrap_or(name);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    crate::name::is_ldh_name(name.strip_prefix("*.").unwrap_or(name), false)
 }
 
 /// Whether `domain` is a public suffix (ICANN or private section of the

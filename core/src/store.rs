@@ -19,6 +19,7 @@
 //!   may answer again with a better chain or `None`.
 
 use core::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
 
@@ -81,27 +82,23 @@ struct Slot {
 /// wakes at once).
 #[derive(Debug, Default)]
 pub struct StoreWaker {
-    state: Mutex<WakerState>,
-}
-
-#[derive(Debug, Default)]
-struct WakerState {
-    waker: Option<Waker>,
-    unseen_answer: bool,
+    waker: Mutex<Option<Waker>>,
+    /// An answer came that the connection has not acted on (an atomic: the
+    /// connection clears it before every engine call, on the data path).
+    unseen_answer: AtomicBool,
 }
 
 impl StoreWaker {
-    fn lock(&self) -> MutexGuard<'_, WakerState> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn waker(&self) -> MutexGuard<'_, Option<Waker>> {
+        self.waker.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// A store answered: remember it and wake the registered waker.
     pub fn notify(&self) {
-        let waker = {
-            let mut state = self.lock();
-            state.unseen_answer = true;
-            state.waker.clone()
-        };
+        // Set before the waker is read: a `register` that misses this
+        // waker sees the flag (both are sequentially consistent).
+        self.unseen_answer.store(true, Ordering::SeqCst);
+        let waker = self.waker().clone();
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -109,24 +106,23 @@ impl StoreWaker {
 
     /// Register `waker`; wake it at once when an answer came before.
     pub fn register(&self, waker: Waker) {
-        let unseen = {
-            let mut state = self.lock();
-            state.waker = Some(waker.clone());
-            state.unseen_answer
-        };
-        if unseen {
+        *self.waker() = Some(waker.clone());
+        if self.unseen_answer.load(Ordering::SeqCst) {
             waker.wake();
         }
     }
 
     /// The connection is about to act on whatever answers came.
+    #[inline]
     pub fn clear(&self) {
-        self.lock().unseen_answer = false;
+        if self.unseen_answer.load(Ordering::Relaxed) {
+            self.unseen_answer.store(false, Ordering::SeqCst);
+        }
     }
 
     /// Whether an answer came that the connection has not acted on.
     pub fn has_unseen_answer(&self) -> bool {
-        self.lock().unseen_answer
+        self.unseen_answer.load(Ordering::SeqCst)
     }
 }
 

@@ -90,7 +90,7 @@ impl ClientSession {
     }
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
-        if let Some(violation) = crate::verify::take_refusal() {
+        if let Some(violation) = self.hooks.as_ref().and_then(|h| h.take_refusal()) {
             let alert_sent = (out.len() > start).then(|| violation.rule.alert());
             return Error::PeerCertificate {
                 problem: violation.rule.problem(),

@@ -362,7 +362,7 @@ impl ServerSession {
                 Ok(())
             }
             Err(e) => {
-                if let Some(violation) = crate::verify::take_refusal() {
+                if let Some(violation) = self.hooks.as_ref().and_then(|h| h.take_refusal()) {
                     let alert_sent = (out.len() > start).then(|| violation.rule.alert());
                     return Err(Error::PeerCertificate {
                         problem: violation.rule.problem(),

@@ -38,6 +38,8 @@ impl Veto {
 pub(crate) struct Hooks {
     pub(crate) verify: Option<Arc<VerifyHook>>,
     pub(crate) veto: Veto,
+    /// wiretls's verification policy refused the peer's chain.
+    pub(crate) refused: Mutex<Option<wiretls_core::policy::PolicyViolation>>,
     /// The SNI name a server got (for the server's verify context).
     pub(crate) server_name: Option<String>,
     pub(crate) resolver: Option<crate::client::StoreResolver>,
@@ -47,6 +49,13 @@ pub(crate) struct Hooks {
 
 thread_local! {
     static CURRENT: std::cell::RefCell<Option<Arc<Hooks>>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Hooks {
+    /// The policy's refusal of the peer's chain, once.
+    pub(crate) fn take_refusal(&self) -> Option<wiretls_core::policy::PolicyViolation> {
+        self.refused.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
 }
 
 /// While alive, `hooks` are the current connection's. Scopes nest: a
@@ -102,19 +111,6 @@ fn run_hook(
     })
 }
 
-thread_local! {
-    /// The policy's refusal of the chain the last verifier call on this
-    /// thread saw, for the session to report (rustls carries only its own
-    /// certificate errors).
-    static REFUSED: std::cell::RefCell<Option<wiretls_core::policy::PolicyViolation>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// The policy's refusal of the last verification on this thread, once.
-pub(crate) fn take_refusal() -> Option<wiretls_core::policy::PolicyViolation> {
-    REFUSED.with(|r| r.borrow_mut().take())
-}
-
 /// wiretls's verification policy ([`wiretls_core::policy`]), before
 /// webpki's own checks, so each rule is reported as on every engine; the
 /// error rustls gets sends the rule's alert (`bad_certificate`, or
@@ -135,7 +131,9 @@ fn policy(
             AlertDescription::UNSUPPORTED_CERTIFICATE => rustls::CertificateError::InvalidPurpose,
             _ => rustls::CertificateError::BadEncoding,
         };
-        REFUSED.with(|r| *r.borrow_mut() = Some(violation));
+        if let Some(hooks) = current() {
+            *hooks.refused.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(violation);
+        }
         rustls::Error::InvalidCertificate(error)
     })
 }
