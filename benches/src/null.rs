@@ -1,9 +1,10 @@
 //! The null engine: wiretls's API over records without any cryptography, to
 //! show what the harness and wiretls's own layers cost.
 
+use wiretls_core::engine::{Session, SessionContext, SessionStatus};
 use wiretls_core::{
     Alert, AlertSending, Capabilities, CipherSuite, ClientTls, ConnectionInfo, Engine, Error, KeyType,
-    NamedGroup, ProtocolVersion, ServerTls, Session, SessionContext, SessionStatus, Side,
+    NamedGroup, ProtocolVersion, ServerTls, Side,
 };
 
 /// The null engine (engine name `null`).
@@ -108,7 +109,7 @@ impl Session for NullSession {
         Ok(())
     }
 
-    fn resume(&mut self, _plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+    fn proceed(&mut self, _plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         if self.side == Side::Client && !self.hello_sent {
             Self::record(out, 22, &[1]);
             self.hello_sent = true;
@@ -136,6 +137,10 @@ impl Session for NullSession {
         info.cipher_suite = self.suite;
         info.key_exchange_group = self.group;
         info
+    }
+
+    fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
+        Vec::new()
     }
 }
 

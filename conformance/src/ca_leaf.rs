@@ -130,7 +130,7 @@ pub fn client_vs_s_server_presenting(
     let done = tcp.pump_until(|t| !t.conn.is_handshaking());
     let result = match tcp.errors.first() {
         Some(e) => Err(e.clone()),
-        None if done => Ok(tcp.conn.info()),
+        None if done => Ok(tcp.conn.info().clone()),
         None => panic!("the handshake neither completed nor failed: {}", server.output()),
     };
     if result.is_err() {

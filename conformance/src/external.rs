@@ -131,7 +131,7 @@ pub fn client_sni_vs_openssl_server(engine: &dyn Engine) {
         );
         let mut tcp = Tcp::connect(engine, &fixtures::client_for(name), port);
         tcp.handshake();
-        let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a peer chain");
+        let leaf = tcp.conn.peer_certificates().first().cloned().expect("a peer chain");
         assert_eq!(&leaf, fixtures::chain(expected).leaf(), "{name}");
     }
 }
@@ -283,7 +283,7 @@ pub fn server_requires_cert_vs_openssl_client(engine: &dyn Engine) {
     let tcp = Tcp::accept(engine, &server, &listener);
     let mut tcp = tcp;
     tcp.handshake();
-    let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a client certificate");
+    let leaf = tcp.conn.peer_certificates().first().cloned().expect("a client certificate");
     assert_eq!(&leaf, fixtures::chain("client1.pem").leaf());
     serve_line_then_peer_close(tcp, client);
 
@@ -358,7 +358,7 @@ pub fn client_sni_vs_gnutls_server(engine: &dyn Engine) {
         );
         let mut tcp = Tcp::connect(engine, &fixtures::client_for(name), port);
         tcp.handshake();
-        let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a peer chain");
+        let leaf = tcp.conn.peer_certificates().first().cloned().expect("a peer chain");
         assert_eq!(&leaf, fixtures::chain(expected).leaf(), "{name}");
     }
 }
@@ -457,7 +457,7 @@ pub fn server_requires_cert_vs_gnutls_client(engine: &dyn Engine) {
     let client = gnutls_cli(port, fixtures::SERVER_NAME, &["--x509certfile", &crt, "--x509keyfile", &key]);
     let mut tcp = Tcp::accept(engine, &server, &listener);
     tcp.handshake();
-    let leaf = tcp.conn.info().peer_certificates.first().cloned().expect("a client certificate");
+    let leaf = tcp.conn.peer_certificates().first().cloned().expect("a client certificate");
     assert_eq!(&leaf, fixtures::chain("client1.pem").leaf());
     serve_line_then_peer_close(tcp, client);
 }

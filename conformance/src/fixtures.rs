@@ -59,8 +59,8 @@ pub fn certificates(name: &str) -> Vec<Certificate> {
 
 /// A CA certificate fixture.
 pub fn ca(name: &str) -> Certificate {
-    let certs = wiretls_core::chain::certificates_from_pem(pem(name))
-        .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let certs =
+        wiretls_core::certificates_from_pem(pem(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     certs.into_iter().next().unwrap_or_else(|| panic!("fixture {name} is empty"))
 }
 

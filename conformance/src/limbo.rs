@@ -92,7 +92,7 @@ pub fn cases() -> Vec<Case> {
 fn certs(pems: &[String]) -> Result<Vec<Certificate>, Error> {
     let mut out = Vec::new();
     for pem in pems {
-        out.extend(wiretls_core::chain::certificates_from_pem(pem.as_bytes())?);
+        out.extend(wiretls_core::certificates_from_pem(pem.as_bytes())?);
     }
     Ok(out)
 }

@@ -14,6 +14,9 @@ use crate::{divergences, SCENARIOS};
 pub struct Cell {
     /// Scenarios that passed.
     pub passed: usize,
+    /// Scenarios that do not apply to the pair, with the reason
+    /// ([`crate::skip::skip`]); not counted as passed.
+    pub skipped: Vec<(String, String)>,
     /// Listed divergences that still diverge, as their lines say.
     pub diverged: Vec<String>,
     /// Scenarios that failed without a listed divergence, or otherwise than
@@ -38,12 +41,17 @@ pub fn run_pair(client: &dyn Fn() -> Box<dyn Engine>, server: &dyn Fn() -> Box<d
         let id = format!("{group}::{name}");
         let (c, s) = (client(), server());
         let listed = divergences::find(c.name(), s.name(), &id);
+        crate::skip::take();
         let outcome = catch_unwind(AssertUnwindSafe(|| scenario(&*c, &*s)));
+        let skipped = crate::skip::take();
         match (outcome, listed) {
-            (Ok(()), None) => cell.passed += 1,
+            (Ok(()), None) => match skipped {
+                Some(reason) => cell.skipped.push((id, reason)),
+                None => cell.passed += 1,
+            },
             (Ok(()), Some(_)) => cell.fixed.push(id),
             (Err(panic), listed) => {
-                let message = wiretls_core::error::panic_message(&*panic);
+                let message = wiretls_core::engine::panic_message(&*panic);
                 match listed {
                     Some(d) if d.matches(&message) => cell.diverged.push(id),
                     Some(d) => cell
@@ -73,6 +81,9 @@ pub fn markdown(names: &[&str], cells: &[Vec<Cell>]) -> String {
         let _ = write!(out, "| **{}** |", names[i]);
         for cell in row {
             let mut text = format!("{}/{total}", cell.passed);
+            if !cell.skipped.is_empty() {
+                let _ = write!(text, " + {} skipped", cell.skipped.len());
+            }
             if !cell.diverged.is_empty() {
                 let _ = write!(text, " + {} listed", cell.diverged.len());
             }
@@ -82,6 +93,20 @@ pub fn markdown(names: &[&str], cells: &[Vec<Cell>]) -> String {
             let _ = write!(out, " {text} |");
         }
         out.push('\n');
+    }
+    let mut reasons: Vec<(String, String)> = Vec::new();
+    for (i, row) in cells.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            for (id, reason) in &cell.skipped {
+                reasons.push((format!("{id} ({} -> {})", names[i], names[j]), reason.clone()));
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        out.push_str("\nSkipped (the scenario does not apply to the pair):\n\n");
+        for (what, reason) in reasons {
+            let _ = writeln!(out, "- {what}: {reason}");
+        }
     }
     out
 }

@@ -119,11 +119,19 @@ impl Pair {
         let client_out = Outbox::new();
         let server_out = Outbox::new();
         let client = match client_verify {
-            Some(v) => client.start_with_verify(client_engine, client_out.wire(), Boxed(v))?,
+            Some(v) => client.start_with(
+                client_engine,
+                client_out.wire(),
+                wiretls_core::StartOptions::new().verify(Boxed(v)),
+            )?,
             None => client.start(client_engine, client_out.wire())?,
         };
         let server = match server_verify {
-            Some(v) => server.start_with_verify(server_engine, server_out.wire(), Boxed(v))?,
+            Some(v) => server.start_with(
+                server_engine,
+                server_out.wire(),
+                wiretls_core::StartOptions::new().verify(Boxed(v)),
+            )?,
             None => server.start(server_engine, server_out.wire())?,
         };
         Ok(Self {

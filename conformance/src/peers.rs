@@ -234,8 +234,15 @@ impl Tcp {
     /// # Panics
     /// When it fails.
     pub fn handshake(&mut self) {
+        let start = Instant::now();
         let ok = self.pump_until(|t| !t.conn.is_handshaking());
-        assert!(ok, "handshake did not complete: {:?}", self.errors);
+        assert!(
+            ok,
+            "handshake did not complete: errors {:?}, transport ended {}, after {:?}",
+            self.errors,
+            self.eof,
+            start.elapsed()
+        );
     }
 
     /// Send application data.

@@ -8,7 +8,7 @@
 //! certificate stores, the verify callback and the waker run there, called
 //! back from the peer while it handles a call, so every scenario runs
 //! unchanged (a store answering later still answers later: its answer is
-//! forwarded on the next call, before `resume`).
+//! forwarded on the next call, before `proceed`).
 //!
 //! Messages are postcard frames with a 4-byte length prefix.
 
@@ -20,12 +20,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use serde::{Deserialize, Serialize};
+use wiretls_core::engine::{ChainRequest, Session, SessionContext, SessionStatus, StoreRef, VerifyHook};
 use wiretls_core::{
     Alert, AlertDescription, AlertSending, Capabilities, Certificate, CertificateChain,
-    CertificateChainCallback, ChainCheck, ChainRequest, CipherSuite, ClientAuth, ClientCertificateStore,
-    ClientTls, ConnectionInfo, DhParams, DistinguishedName, Engine, Error, KeyType, NamedGroup, PeerName,
-    ProtocolVersion, Reject, ServerCertificates, ServerTls, Session, SessionContext, SessionStatus, Side,
-    StoreRef, TrustStore, VerifyCallback, VerifyContext, VerifyHook,
+    CertificateChainCallback, ChainCheck, CipherSuite, ClientAuth, ClientCertificateStore, ClientTls,
+    ConnectionInfo, DhParams, DistinguishedName, Engine, Error, KeyType, NamedGroup, PeerName,
+    ProtocolVersion, Reject, ServerCertificates, ServerTls, Side, TrustStore, VerifyCallback, VerifyContext,
 };
 
 // ---- The protocol ----------------------------------------------------------
@@ -47,7 +47,8 @@ enum ToPeer {
 enum Call {
     ReadTls(Vec<u8>),
     WritePlaintext(Vec<u8>),
-    Resume,
+    Proceed,
+    PeerCertificates,
     CloseNotify,
     SendAlert(Alert),
     Info,
@@ -66,6 +67,7 @@ enum FromPeer {
         abandoned: Vec<u64>,
     },
     Info(Info),
+    PeerCertificates(Vec<Vec<u8>>),
     Checked(Result<(), Error>),
     Closed,
     AskStore {
@@ -154,7 +156,6 @@ struct Info {
     key_exchange_group: Option<NamedGroup>,
     server_name: Option<String>,
     alpn_protocol: Option<Vec<u8>>,
-    peer_certificates: Vec<Vec<u8>>,
     resumed: Option<bool>,
     session_id: Option<Vec<u8>>,
 }
@@ -213,14 +214,14 @@ pub struct RemoteEngine {
 struct Link {
     channel: Mutex<Channel<BufReader<ChildStdout>, BufWriter<ChildStdin>>>,
     child: Mutex<Child>,
-    sessions: Mutex<HashMap<u64, Weak<Hooks>>>,
+    sessions: Mutex<HashMap<u64, Weak<RemoteSessionParts>>>,
 }
 
 /// The application's parts of one remote session.
-struct Hooks {
+struct RemoteSessionParts {
     verify: Option<Arc<VerifyHook>>,
     store: StoreRef,
-    waker: Arc<wiretls_core::StoreWaker>,
+    waker: Arc<wiretls_core::engine::StoreWaker>,
     /// Store questions not answered yet, by request id.
     pending: Mutex<HashMap<u64, ChainRequest>>,
 }
@@ -285,7 +286,7 @@ fn intern_caps(caps: Caps) -> &'static Capabilities {
     }
     let leak = |v: Vec<_>| -> &'static [_] { Box::leak(v.into_boxed_slice()) };
     let mut c = Capabilities::NONE;
-    c.engine = wiretls_core::interned::intern(&caps.engine);
+    c.engine = wiretls_core::engine::interned::intern(&caps.engine);
     c.versions = leak(caps.versions);
     c.cipher_suites = Box::leak(caps.cipher_suites.into_boxed_slice());
     c.key_types = Box::leak(caps.key_types.into_boxed_slice());
@@ -349,7 +350,7 @@ impl Link {
         self.lock().send(message);
     }
 
-    fn hooks(&self, session: u64) -> Arc<Hooks> {
+    fn hooks(&self, session: u64) -> Arc<RemoteSessionParts> {
         let sessions = self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         sessions.get(&session).and_then(Weak::upgrade).expect("a callback for a live session")
     }
@@ -363,7 +364,7 @@ impl Drop for Link {
     }
 }
 
-impl Hooks {
+impl RemoteSessionParts {
     /// Ask the application's store (a panic is caught, as in-process, and
     /// told to the peer); the reply: the answer, if it came at once.
     fn ask(&self, request: u64, question: Question) -> ToPeer {
@@ -395,7 +396,7 @@ impl Hooks {
 struct RemoteSession {
     id: u64,
     link: Arc<Link>,
-    hooks: Arc<Hooks>,
+    hooks: Arc<RemoteSessionParts>,
     status: SessionStatus,
     side: Side,
 }
@@ -411,7 +412,7 @@ impl RemoteEngine {
         side: Side,
     ) -> Result<Box<dyn Session>, Error> {
         let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
-        let hooks = Arc::new(Hooks {
+        let hooks = Arc::new(RemoteSessionParts {
             verify: context.verify.clone(),
             store,
             waker: context.waker,
@@ -559,8 +560,8 @@ impl Session for RemoteSession {
         self.call(Call::WritePlaintext(data.to_vec()), &mut Vec::new(), out)
     }
 
-    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.call(Call::Resume, plaintext, out)
+    fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.call(Call::Proceed, plaintext, out)
     }
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -586,12 +587,18 @@ impl Session for RemoteSession {
                 out.key_exchange_group = info.key_exchange_group;
                 out.server_name = info.server_name;
                 out.alpn_protocol = info.alpn_protocol;
-                out.peer_certificates = certs(&info.peer_certificates).unwrap_or_default();
                 out.resumed = info.resumed;
                 out.session_id = info.session_id;
                 out
             }
             _ => panic!("unexpected answer to Info"),
+        }
+    }
+
+    fn peer_certificates(&self) -> Vec<Certificate> {
+        match self.link.call(&ToPeer::Call { session: self.id, call: Call::PeerCertificates }) {
+            FromPeer::PeerCertificates(chain) => certs(&chain).unwrap_or_default(),
+            _ => panic!("unexpected answer to PeerCertificates"),
         }
     }
 
@@ -743,7 +750,7 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
             let mut tls = ClientTls::new(server_hostname.clone())?
                 .with_cipher_suites(&suites)
                 .with_versions(&versions)?
-                .with_alpn_protocols(&alpn)
+                .with_alpn_protocols(&alpn)?
                 .with_resumption(*resumption);
             if let Some(groups) = groups {
                 tls = tls.with_groups(&groups);
@@ -761,7 +768,7 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
             let mut tls = ServerTls::new(Arc::new(ProxyStore(state.clone())))
                 .with_cipher_suites(&suites)
                 .with_versions(&versions)?
-                .with_alpn_protocols(&alpn)
+                .with_alpn_protocols(&alpn)?
                 .with_client_ca_names(*ca_names);
             if let Some(groups) = groups {
                 tls = tls.with_groups(&groups);
@@ -789,7 +796,6 @@ fn info_of(info: ConnectionInfo) -> Info {
         key_exchange_group: info.key_exchange_group,
         server_name: info.server_name,
         alpn_protocol: info.alpn_protocol,
-        peer_certificates: ders(&info.peer_certificates),
         resumed: info.resumed,
         session_id: info.session_id,
     }
@@ -882,9 +888,14 @@ fn handle(state: &Arc<PeerState>, message: ToPeer) -> Option<FromPeer> {
                     locked(&state.sessions).insert(session, s);
                     return Some(FromPeer::Info(info));
                 }
+                Call::PeerCertificates => {
+                    let chain = ders(&s.peer_certificates());
+                    locked(&state.sessions).insert(session, s);
+                    return Some(FromPeer::PeerCertificates(chain));
+                }
                 Call::ReadTls(input) => s.read_tls(&input, &mut plaintext, &mut out),
                 Call::WritePlaintext(data) => s.write_plaintext(&data, &mut out),
-                Call::Resume => s.resume(&mut plaintext, &mut out),
+                Call::Proceed => s.proceed(&mut plaintext, &mut out),
                 Call::CloseNotify => s.close_notify(&mut out),
                 Call::SendAlert(alert) => s.send_alert(alert, &mut out),
                 Call::Forget => {

@@ -29,8 +29,8 @@ fn the_loader_says_what_it_found_and_how_to_make_a_leaf() {
         assert!(message.contains(part), "{part:?} not in {message:?}");
     }
     // The same from every loader of chains.
-    let bare = wiretls_core::chain::certificates_from_pem(&std::fs::read(&ca.cert).expect("cert"))
-        .expect("certificates");
+    let bare =
+        wiretls_core::certificates_from_pem(&std::fs::read(&ca.cert).expect("cert")).expect("certificates");
     assert!(matches!(
         ServerCertificateChain::new(bare.clone()),
         Err(Error::NoLeafCertificate { count: 1, .. })

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use wiretls_conformance::fixtures::{self, pem};
+use wiretls_core::engine::ChainRequest;
 use wiretls_core::{
-    Certificate, CertificateChain, ChainRequest, DhParams, Error, InvalidatedReason, Malformed, PrivateKey,
+    Certificate, CertificateChain, DhParams, Error, InvalidatedReason, Malformed, PrivateKey,
     ServerCertificateChain, SniServerCertificates, TrustStore,
 };
 
@@ -186,7 +187,7 @@ fn sni_store_groups_and_selects() {
 
 #[test]
 fn chain_callbacks_refuse_bad_answers_and_second_answers() {
-    let woken = Arc::new(wiretls_core::StoreWaker::default());
+    let woken = Arc::new(wiretls_core::engine::StoreWaker::default());
     let roots = vec![fixtures::ca("client-root-ca.pem").subject().clone()];
     let (request, callback) = ChainRequest::new(Some(roots), woken.clone());
     // A chain that reaches none of the roots.

@@ -1,19 +1,7 @@
-//! TLS alerts: every alert description of RFC 5246 and RFC 8446 (plus the
-//! registered extensions that those two RFCs reference) as a named constant,
-//! and the level rules that [`Connection::send_alert`](crate::Connection::send_alert)
-//! enforces.
-//!
-//! The seed asks `send_alert(alert_code, level=None)` to refuse a level the
-//! specification forbids for a code, and to refuse a missing level when the
-//! specification leaves the level open. The rules here depend on the
-//! protocol version: TLS 1.3 (RFC 8446, section 6) makes every error alert
-//! fatal, while TLS 1.2 (RFC 5246, section 7.2) leaves several certificate
-//! alerts to the sender.
-
 use core::fmt;
 
-use crate::config::ProtocolVersion;
 use crate::error::Error;
+use crate::suites::ProtocolVersion;
 
 /// The level byte of a TLS alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,6 +60,18 @@ pub enum LevelRule {
 }
 
 /// An alert description: the second byte of a TLS alert.
+///
+/// TLS alerts: every alert description of RFC 5246 and RFC 8446 (plus the
+/// registered extensions that those two RFCs reference) as a named constant,
+/// and the level rules that [`Connection::send_alert`](crate::Connection::send_alert)
+/// enforces.
+///
+/// The seed asks `send_alert(alert_code, level=None)` to refuse a level the
+/// specification forbids for a code, and to refuse a missing level when the
+/// specification leaves the level open. The rules here depend on the
+/// protocol version: TLS 1.3 (RFC 8446, section 6) makes every error alert
+/// fatal, while TLS 1.2 (RFC 5246, section 7.2) leaves several certificate
+/// alerts to the sender.
 ///
 /// Every description defined by RFC 5246 and RFC 8446 has a constant here.
 /// Unknown values received from a peer are kept as they are (see

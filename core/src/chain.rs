@@ -1,17 +1,3 @@
-//! Ordered certificate chains and trust stores, and the strict loaders the
-//! seed's TODO asks for.
-//!
-//! The rules, shared by every constructor here:
-//! - a chain has exactly one leaf (non-CA certificate):
-//!   [`Error::NoLeafCertificate`], [`Error::MoreThanOneLeafCertificate`];
-//! - the leaf carries the private key: [`Error::LeafCertificateHasNoPrivateKey`];
-//!   no other certificate does, and a PEM file holds at most one key:
-//!   [`Error::ExtraneousPrivateKey`];
-//! - the certificates are put in order, leaf first, each followed by its
-//!   issuer; a certificate that is not on that path is refused:
-//!   [`Error::CertificateNotInChain`];
-//! - a trust store holds no private keys: [`Error::ExtraneousPrivateKey`].
-
 use std::sync::{Arc, OnceLock};
 
 use rustls_pki_types::pem::{self, SectionKind};
@@ -20,6 +6,20 @@ use crate::cert::{Certificate, DistinguishedName, PrivateKey};
 use crate::error::{ConfigError, Error, Malformed};
 
 /// One certificate chain, leaf first, whose leaf carries its private key.
+///
+/// Ordered certificate chains and trust stores, and the strict loaders the
+/// seed's TODO asks for.
+///
+/// The rules, shared by every constructor here:
+/// - a chain has exactly one leaf (non-CA certificate):
+///   [`Error::NoLeafCertificate`], [`Error::MoreThanOneLeafCertificate`];
+/// - the leaf carries the private key: [`Error::LeafCertificateHasNoPrivateKey`];
+///   no other certificate does, and a PEM file holds at most one key:
+///   [`Error::ExtraneousPrivateKey`];
+/// - the certificates are put in order, leaf first, each followed by its
+///   issuer; a certificate that is not on that path is refused:
+///   [`Error::CertificateNotInChain`];
+/// - a trust store holds no private keys: [`Error::ExtraneousPrivateKey`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateChain {
     certs: Arc<[Certificate]>,

@@ -8,15 +8,13 @@ use core::fmt;
 use std::any::{Any, TypeId};
 use std::sync::{Arc, Mutex};
 
-pub use crate::suites::ProtocolVersion;
-
 use crate::cert::Certificate;
 use crate::chain::TrustStore;
 use crate::connection::{Connection, Side};
-use crate::engine::{Engine, SessionContext};
 use crate::error::{ConfigError, Error, Malformed};
 use crate::store::{ClientCertificateStore, ServerCertificates};
-use crate::suites::{CipherSuite, KeyExchange, NamedGroup};
+use crate::suites::{CipherSuite, KeyExchange, NamedGroup, ProtocolVersion};
+use crate::traits::{Engine, SessionContext};
 use crate::verify::{VerifyCallback, VerifyHook};
 use crate::wire::Wire;
 
@@ -64,9 +62,6 @@ impl Common {
         if !self.cipher_suites.iter().any(|s| self.versions.contains(&s.version())) {
             return Err(ConfigError::NoUsableCipherSuites.into());
         }
-        if self.alpn_protocols.iter().any(|p| p.is_empty() || p.len() > 255) {
-            return Err(ConfigError::InvalidAlpnProtocol.into());
-        }
         Ok(())
     }
 
@@ -110,11 +105,18 @@ macro_rules! common_accessors {
             self
         }
 
-        /// Offer these ALPN protocols, most preferred first.
-        pub fn with_alpn_protocols<P: AsRef<[u8]>>(mut self, protocols: &[P]) -> Self {
+        /// Offer these ALPN protocols, most preferred first (RFC 7301).
+        ///
+        /// # Errors
+        /// [`ConfigError::InvalidAlpnProtocol`] for an empty name or one
+        /// longer than 255 bytes (the wire format cannot carry it).
+        pub fn with_alpn_protocols<P: AsRef<[u8]>>(mut self, protocols: &[P]) -> Result<Self, Error> {
+            if protocols.iter().any(|p| p.as_ref().is_empty() || p.as_ref().len() > 255) {
+                return Err(ConfigError::InvalidAlpnProtocol.into());
+            }
             self.common.alpn_protocols = protocols.iter().map(|p| p.as_ref().to_vec()).collect();
             self.common.prepared = Prepared::default();
-            self
+            Ok(self)
         }
 
         /// The configured cipher suites, in preference order.
@@ -262,18 +264,19 @@ impl ClientTls {
         self.start_inner(engine, Box::new(wire), None)
     }
 
-    /// [`ClientTls::start`] with the seed's `verify_callback`, called once
-    /// per negotiation after the built-in checks passed.
+    /// [`ClientTls::start`] with per-connection options: the seed's
+    /// `verify_callback` ([`StartOptions::verify`]), called once per
+    /// negotiation after the built-in checks passed.
     ///
     /// # Errors
     /// As [`ClientTls::start`].
-    pub fn start_with_verify(
+    pub fn start_with(
         &self,
         engine: &dyn Engine,
         wire: impl Wire + 'static,
-        verify: impl VerifyCallback + 'static,
+        options: StartOptions,
     ) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), Some(Box::new(verify)))
+        self.start_inner(engine, Box::new(wire), options.verify)
     }
 
     fn start_inner(
@@ -488,17 +491,18 @@ impl ServerTls {
         self.start_inner(engine, Box::new(wire), None)
     }
 
-    /// [`ServerTls::start`] with a verify callback for client certificates.
+    /// [`ServerTls::start`] with per-connection options: a verify callback
+    /// for client certificates ([`StartOptions::verify`]).
     ///
     /// # Errors
     /// As [`ServerTls::start`].
-    pub fn start_with_verify(
+    pub fn start_with(
         &self,
         engine: &dyn Engine,
         wire: impl Wire + 'static,
-        verify: impl VerifyCallback + 'static,
+        options: StartOptions,
     ) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), Some(Box::new(verify)))
+        self.start_inner(engine, Box::new(wire), options.verify)
     }
 
     fn start_inner(
@@ -518,6 +522,44 @@ impl ServerTls {
         let (waker, hook) = (context.waker.clone(), context.verify.clone());
         let session = engine.start_server(self, context)?;
         Connection::new(Side::Server, session, wire, waker, hook)
+    }
+}
+
+/// Options of one connection, given to [`ClientTls::start_with`] and
+/// [`ServerTls::start_with`] (the seed's keyword arguments of `start`).
+///
+/// ```
+/// use wiretls_core::{Certificate, Reject, StartOptions, VerifyContext};
+/// let options = StartOptions::new().verify(|chain: &[Certificate], _: &VerifyContext<'_>| {
+///     // the application's veto, after the built-in checks passed
+///     if chain.len() > 4 { Err(Reject::default()) } else { Ok(()) }
+/// });
+/// # let _ = options;
+/// ```
+#[derive(Default)]
+#[must_use]
+pub struct StartOptions {
+    verify: Option<Box<dyn VerifyCallback>>,
+}
+
+impl StartOptions {
+    /// No options: what [`ClientTls::start`] and [`ServerTls::start`] use.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The seed's `verify_callback`: called once per negotiation with the
+    /// peer's certification path, after the engine's built-in checks and
+    /// wiretls's policy passed; its [`Reject`](crate::Reject) is a veto.
+    pub fn verify(mut self, callback: impl VerifyCallback + 'static) -> Self {
+        self.verify = Some(Box::new(callback));
+        self
+    }
+}
+
+impl fmt::Debug for StartOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartOptions").field("verify", &self.verify.is_some()).finish()
     }
 }
 
@@ -615,6 +657,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn alpn_names_are_checked_at_the_builder() {
+        let invalid = |names: &[&[u8]]| {
+            matches!(
+                ClientTls::new("example.com").and_then(|t| t.with_alpn_protocols(names)),
+                Err(Error::Config(ConfigError::InvalidAlpnProtocol))
+            )
+        };
+        assert!(invalid(&[b""]));
+        assert!(invalid(&[b"h2", &[b'x'; 256]]));
+        assert!(!invalid(&[b"h2", &[b'x'; 255]]));
+    }
+
+    #[test]
     fn server_names_are_checked() {
         assert!(ClientTls::new("example.com").is_ok());
         assert!(ClientTls::new("127.0.0.1").is_ok());
@@ -623,7 +678,7 @@ mod tests {
 
     #[test]
     fn unprepared_copies_keep_settings_not_prepared_state() -> Result<(), Error> {
-        let tls = ClientTls::new("example.com")?.with_alpn_protocols(&[b"h2"]);
+        let tls = ClientTls::new("example.com")?.with_alpn_protocols(&[b"h2"])?;
         let clone = tls.clone();
         let copy = tls.unprepared();
         assert_eq!(clone.prepared().id(), tls.prepared().id());

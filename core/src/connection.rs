@@ -1,54 +1,12 @@
-//! The seed's `Connection`: one TLS connection, driven by the bytes the
-//! application moves.
-//!
-//! Methods fall in four groups, as in quinn-proto: input
-//! ([`data_from_wire`](Connection::data_from_wire),
-//! [`wire_eof`](Connection::wire_eof), [`resume`](Connection::resume)),
-//! output through the [`Wire`] callbacks, commands
-//! ([`data_from_application`](Connection::data_from_application),
-//! [`send_alert`](Connection::send_alert),
-//! [`application_finished`](Connection::application_finished)) and getters
-//! ([`info`](Connection::info), [`is_handshaking`](Connection::is_handshaking), ...).
-//!
-//! # Closing
-//! - `application_finished()` sends `close_notify`; further
-//!   `data_from_application` calls fail with [`Error::Invalidated`]
-//!   ([`InvalidatedReason::Finished`]); reading goes on.
-//! - When the peer's `close_notify` arrives, the connection answers with its
-//!   own (if it has not sent one) and calls `wire_close(false)`. Later
-//!   non-empty `data_from_wire` calls fail with
-//!   [`InvalidatedReason::Closed`]; bytes that followed the `close_notify` in
-//!   the same input are ignored, as RFC 8446 section 6.1 requires.
-//! - A fatal error (ours or the peer's) invalidates the connection: the alert
-//!   we send, if any, is written first, then `wire_close(false)` so the
-//!   transport may deliver it; after a fatal alert from the peer, or a
-//!   truncated stream, `wire_close(true)`.
-//! - [`wire_eof`](Connection::wire_eof) tells the connection that the
-//!   transport's read side ended: without a `close_notify` first, that is a
-//!   truncation attack or a crash, reported as [`BadData::Truncated`].
-//! - `application_finished()` before the handshake completed (also while a
-//!   certificate store has not answered) is kept: the `close_notify` goes
-//!   out as soon as the handshake completes, after the application data
-//!   given before it. A handshake that fails sends its own alert instead
-//!   and never the `close_notify`.
-//!
-//! # Application callbacks that panic
-//! A panic in the verify callback, a certificate store or the wire's
-//! callbacks is caught at the boundary (it never unwinds through an
-//! engine's C code): the call that ran it returns
-//! [`Error::CallbackPanicked`], the connection is invalidated (the verify
-//! callback's panic is a veto, so the peer gets `bad_certificate`), and
-//! later calls answer [`Error::Invalidated`].
-
 use std::sync::Arc;
 use std::task::Waker;
 
 use crate::alert::{Alert, AlertDescription, AlertLevel};
 use crate::cert::Certificate;
-use crate::engine::{Session, SessionStatus};
 use crate::error::{BadData, Callback, Error, InvalidatedReason};
 use crate::store::StoreWaker;
 use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
+use crate::traits::{Session, SessionStatus};
 use crate::verify::VerifyHook;
 use crate::wire::Wire;
 
@@ -81,8 +39,6 @@ pub struct ConnectionInfo {
     pub server_name: Option<String>,
     /// The ALPN protocol chosen.
     pub alpn_protocol: Option<Vec<u8>>,
-    /// The peer's certificates as it sent them, leaf first.
-    pub peer_certificates: Vec<Certificate>,
     /// Whether the session was resumed (`None`: the engine cannot tell).
     pub resumed: Option<bool>,
     /// The TLS session id, where the engine exposes one.
@@ -100,14 +56,53 @@ impl ConnectionInfo {
             key_exchange_group: None,
             server_name: None,
             alpn_protocol: None,
-            peer_certificates: Vec::new(),
             resumed: None,
             session_id: None,
         }
     }
 }
 
-/// One TLS connection (the seed's `Connection`).
+/// The seed's `Connection`: one TLS connection, driven by the bytes the
+/// application moves.
+///
+/// Methods fall in four groups, as in quinn-proto: input
+/// ([`data_from_wire`](Connection::data_from_wire),
+/// [`wire_eof`](Connection::wire_eof), [`proceed`](Connection::proceed)),
+/// output through the [`Wire`] callbacks, commands
+/// ([`data_from_application`](Connection::data_from_application),
+/// [`send_alert`](Connection::send_alert),
+/// [`application_finished`](Connection::application_finished)) and getters
+/// ([`info`](Connection::info), [`is_handshaking`](Connection::is_handshaking), ...).
+///
+/// # Closing
+/// - `application_finished()` sends `close_notify`; further
+///   `data_from_application` calls fail with [`Error::Invalidated`]
+///   ([`InvalidatedReason::Finished`]); reading goes on.
+/// - When the peer's `close_notify` arrives, the connection answers with its
+///   own (if it has not sent one) and calls `wire_close(false)`. Later
+///   non-empty `data_from_wire` calls fail with
+///   [`InvalidatedReason::Closed`]; bytes that followed the `close_notify` in
+///   the same input are ignored, as RFC 8446 section 6.1 requires.
+/// - A fatal error (ours or the peer's) invalidates the connection: the alert
+///   we send, if any, is written first, then `wire_close(false)` so the
+///   transport may deliver it; after a fatal alert from the peer, or a
+///   truncated stream, `wire_close(true)`.
+/// - [`wire_eof`](Connection::wire_eof) tells the connection that the
+///   transport's read side ended: without a `close_notify` first, that is a
+///   truncation attack or a crash, reported as [`BadData::Truncated`].
+/// - `application_finished()` before the handshake completed (also while a
+///   certificate store has not answered) is kept: the `close_notify` goes
+///   out as soon as the handshake completes, after the application data
+///   given before it. A handshake that fails sends its own alert instead
+///   and never the `close_notify`.
+///
+/// # Application callbacks that panic
+/// A panic in the verify callback, a certificate store or the wire's
+/// callbacks is caught at the boundary (it never unwinds through an
+/// engine's C code): the call that ran it returns
+/// [`Error::CallbackPanicked`], the connection is invalidated (the verify
+/// callback's panic is a veto, so the peer gets `bad_certificate`), and
+/// later calls answer [`Error::Invalidated`].
 pub struct Connection {
     side: Side,
     session: Box<dyn Session>,
@@ -129,6 +124,11 @@ pub struct Connection {
     close_requested: Option<bool>,
     /// Peer bytes given while the handshake waited for a store.
     buffered_while_waiting: usize,
+    /// What was negotiated: asked of the session after each call while
+    /// handshaking, then kept.
+    info: ConnectionInfo,
+    /// The peer's chain, asked of the session once, when the handshake completed.
+    peer_certificates: Vec<Certificate>,
 }
 
 impl Connection {
@@ -159,12 +159,14 @@ impl Connection {
             peer_closed: false,
             close_requested: None,
             buffered_while_waiting: 0,
+            info: ConnectionInfo::new(side),
+            peer_certificates: Vec::new(),
         };
         // The client's first flight (or a server store's synchronous answer
         // with nothing to send yet) goes out now.
         let mut plaintext = Vec::new();
-        let done = conn.drive(|session, out| session.resume(&mut plaintext, out));
-        conn.settle(done)?;
+        let done = conn.call_engine(|session, out| session.proceed(&mut plaintext, out));
+        conn.conclude(done)?;
         Ok(conn)
     }
 
@@ -206,7 +208,7 @@ impl Connection {
         }
         self.check_live()?;
         if self.peer_closed {
-            return if input.is_empty() { Ok(()) } else { Err(self.closed()) };
+            return if input.is_empty() { Ok(()) } else { Err(self.closed_error()) };
         }
         if self.session.status().waiting_for_store {
             self.buffered_while_waiting = self.buffered_while_waiting.saturating_add(input.len());
@@ -216,8 +218,8 @@ impl Connection {
         } else {
             self.buffered_while_waiting = 0;
         }
-        let done = self.drive(|session, out| session.read_tls(input, plaintext, out));
-        self.settle(done)
+        let done = self.call_engine(|session, out| session.read_tls(input, plaintext, out));
+        self.conclude(done)
     }
 
     /// The transport's read side ended (EOF). After the peer's
@@ -246,14 +248,14 @@ impl Connection {
     ///
     /// # Errors
     /// As [`Connection::data_from_wire`].
-    pub fn resume(&mut self) -> Result<Vec<u8>, Error> {
+    pub fn proceed(&mut self) -> Result<Vec<u8>, Error> {
         if let Some(e) = self.deferred.take() {
             return Err(e);
         }
         self.check_live()?;
         let mut plaintext = Vec::new();
-        let done = self.drive(|session, out| session.resume(&mut plaintext, out));
-        match self.settle(done) {
+        let done = self.call_engine(|session, out| session.proceed(&mut plaintext, out));
+        match self.conclude(done) {
             Err(e) if !plaintext.is_empty() => {
                 self.deferred = Some(e);
                 Ok(plaintext)
@@ -279,10 +281,10 @@ impl Connection {
             return Err(Error::Invalidated { reason: InvalidatedReason::Finished });
         }
         if self.peer_closed {
-            return Err(self.closed());
+            return Err(self.closed_error());
         }
-        let done = self.drive(|session, out| session.write_plaintext(output, out));
-        self.settle(done)
+        let done = self.call_engine(|session, out| session.write_plaintext(output, out));
+        self.conclude(done)
     }
 
     /// Send an alert (the seed's `send_alert(alert_code, level=None)`).
@@ -301,12 +303,12 @@ impl Connection {
         level: Option<AlertLevel>,
     ) -> Result<(), Error> {
         self.check_live()?;
-        let level = description.resolve_level(level, self.session.info().version)?;
+        let level = description.resolve_level(level, self.info.version)?;
         if description == AlertDescription::CLOSE_NOTIFY {
             return self.application_finished();
         }
         let alert = Alert { level, description };
-        self.drive(|session, out| session.send_alert(alert, out))?;
+        self.call_engine(|session, out| session.send_alert(alert, out))?;
         if level == AlertLevel::Fatal {
             self.session.forget_session();
             self.failed = Some(Error::Invalidated { reason: InvalidatedReason::AlertSent(alert) });
@@ -332,12 +334,12 @@ impl Connection {
             self.close_pending = true;
             return Ok(());
         }
-        let done = self.drive(|session, out| session.close_notify(out));
-        self.settle(done)
+        let done = self.call_engine(|session, out| session.close_notify(out));
+        self.conclude(done)
     }
 
     /// Register the waker woken when a certificate store answers (from any
-    /// thread). The application then calls [`Connection::resume`]. When a
+    /// thread). The application then calls [`Connection::proceed`]. When a
     /// store answered before the waker was registered and the connection has
     /// not acted on it yet, the waker is woken at once.
     pub fn set_waker(&mut self, waker: Waker) {
@@ -346,9 +348,21 @@ impl Connection {
 
     // ---- Getters --------------------------------------------------------------
 
-    /// What has been negotiated so far.
-    pub fn info(&self) -> ConnectionInfo {
-        self.session.info()
+    /// What has been negotiated so far: final once the handshake completed
+    /// (computed then, once; this call only reads it).
+    #[must_use]
+    pub fn info(&self) -> &ConnectionInfo {
+        &self.info
+    }
+
+    /// The peer's certificates as it sent them, leaf first: empty before
+    /// the handshake completed and when the peer sent none (a client
+    /// without a certificate; a resumed session, on engines that do not
+    /// keep the chain with the session). The verify callback gets the
+    /// certification path built from them, during the handshake.
+    #[must_use]
+    pub fn peer_certificates(&self) -> &[Certificate] {
+        &self.peer_certificates
     }
 
     /// Which end this is.
@@ -363,7 +377,7 @@ impl Connection {
 
     /// The handshake waits for a certificate store: the store was asked and
     /// the handshake has not gone on with its answer yet (it may have
-    /// answered: [`Connection::resume`] goes on). The same on every engine.
+    /// answered: [`Connection::proceed`] goes on). The same on every engine.
     pub fn is_waiting_for_store(&self) -> bool {
         self.session.status().waiting_for_store
     }
@@ -405,7 +419,7 @@ impl Connection {
         }
     }
 
-    fn closed(&self) -> Error {
+    fn closed_error(&self) -> Error {
         Error::Invalidated { reason: InvalidatedReason::Closed }
     }
 
@@ -414,14 +428,14 @@ impl Connection {
     /// graceful close when an alert went out, an immediate one when none
     /// did (the peer's own alert, a truncation, an engine failure).
     #[inline]
-    fn settle(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+    fn conclude(&mut self, result: Result<(), Error>) -> Result<(), Error> {
         match result {
             Ok(()) => {
                 let SessionStatus { peer_closed, handshaking, .. } = self.session.status();
                 if self.close_pending && !handshaking {
                     self.close_pending = false;
-                    if let Err(e) = self.drive(|session, out| session.close_notify(out)) {
-                        return self.settle(Err(e));
+                    if let Err(e) = self.call_engine(|session, out| session.close_notify(out)) {
+                        return self.conclude(Err(e));
                     }
                 }
                 if peer_closed && !self.peer_closed {
@@ -429,7 +443,7 @@ impl Connection {
                     if !self.finished {
                         self.finished = true;
                         // The connection is ending; a failure to say goodbye changes nothing.
-                        let _ = self.drive(|session, out| session.close_notify(out));
+                        let _ = self.call_engine(|session, out| session.close_notify(out));
                     }
                     self.request_close(false);
                 }
@@ -472,7 +486,7 @@ impl Connection {
     fn refuse_flood(&mut self) -> Error {
         let description = crate::AlertDescription::UNEXPECTED_MESSAGE;
         let alert = Alert { level: AlertLevel::Fatal, description };
-        let sent = self.drive(|session, out| {
+        let sent = self.call_engine(|session, out| {
             session.send_alert(alert, out).or_else(|_| {
                 out.extend_from_slice(&alert.plaintext_record());
                 Ok(())
@@ -489,16 +503,19 @@ impl Connection {
     /// to `write_to_wire` after the call. A panic of `write_to_wire`
     /// invalidates the connection ([`Error::CallbackPanicked`]).
     #[inline]
-    fn drive(
+    fn call_engine(
         &mut self,
         call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,
     ) -> Result<(), Error> {
         // Whatever a store answered so far, this call acts on.
         self.waker.clear();
         if let Some(buffer) = self.wire.buffer() {
-            return call(&mut *self.session, buffer);
+            let result = call(&mut *self.session, buffer);
+            self.refresh_info();
+            return result;
         }
         let result = call(&mut *self.session, &mut self.out);
+        self.refresh_info();
         if !self.out.is_empty() {
             let (wire, out) = (&mut self.wire, &mut self.out);
             if let Err(e) = Error::catch_callback(Callback::WriteToWire, || wire.write_owned(out)) {
@@ -507,6 +524,20 @@ impl Connection {
             }
         }
         result
+    }
+
+    /// Keep what the session negotiated: while the handshake runs, after
+    /// every call; when it completed, once more with the peer's chain, and
+    /// then never again.
+    #[inline]
+    fn refresh_info(&mut self) {
+        if self.info.handshake_complete {
+            return;
+        }
+        self.info = self.session.info();
+        if self.info.handshake_complete {
+            self.peer_certificates = self.session.peer_certificates();
+        }
     }
 
     fn request_close(&mut self, immediate: bool) {

@@ -1,31 +1,30 @@
-//! The one error type of wiretls.
-//!
-//! Variants are grouped by who is to blame, as rustls does: the peer, the
-//! application's own callbacks, the caller (API misuse and configuration),
-//! certificates handed to wiretls, and the engine. Each of the seed's nine
-//! exception classes is exactly one variant:
-//!
-//! | seed exception | variant |
-//! |---|---|
-//! | `TLSAlertError` (`alert_code`, `alert_level`) | [`Error::AlertReceived`] |
-//! | `BadTLSDataError` | [`Error::BadTlsData`] |
-//! | `InvalidatedError` | [`Error::Invalidated`] |
-//! | `InvalidAlertLevel` | [`Error::InvalidAlertLevel`] |
-//! | `LeafCertificateHasNoPrivateKeyError` | [`Error::LeafCertificateHasNoPrivateKey`] |
-//! | `MoreThanOneLeafCertificateError` | [`Error::MoreThanOneLeafCertificate`] |
-//! | `NoLeafCertificateError` | [`Error::NoLeafCertificate`] |
-//! | `NoCertificateChainError` | [`Error::NoCertificateChain`] |
-//! | `ExtraneousPrivateKeyError` | [`Error::ExtraneousPrivateKey`] |
-
 use core::fmt;
 
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::suites::{CipherSuite, NamedGroup, ProtocolVersion};
 
-/// An engine's name (as in [`Engine::name`](crate::Engine::name)).
-pub type EngineName = &'static str;
+/// A `&'static str` that serde does not borrow from its input (deserialized
+/// through `interned`): engine names and the pieces of [`Feature`].
+type StaticStr = &'static str;
 
-/// Everything that can go wrong in wiretls.
+/// Everything that can go wrong in wiretls: the one error type.
+///
+/// Variants are grouped by who is to blame, as rustls does: the peer, the
+/// application's own callbacks, the caller (API misuse and configuration),
+/// certificates handed to wiretls, and the engine. Each of the seed's nine
+/// exception classes is exactly one variant:
+///
+/// | seed exception | variant |
+/// |---|---|
+/// | `TLSAlertError` (`alert_code`, `alert_level`) | [`Error::AlertReceived`] |
+/// | `BadTLSDataError` | [`Error::BadTlsData`] |
+/// | `InvalidatedError` | [`Error::Invalidated`] |
+/// | `InvalidAlertLevel` | [`Error::InvalidAlertLevel`] |
+/// | `LeafCertificateHasNoPrivateKeyError` | [`Error::LeafCertificateHasNoPrivateKey`] |
+/// | `MoreThanOneLeafCertificateError` | [`Error::MoreThanOneLeafCertificate`] |
+/// | `NoLeafCertificateError` | [`Error::NoLeafCertificate`] |
+/// | `NoCertificateChainError` | [`Error::NoCertificateChain`] |
+/// | `ExtraneousPrivateKeyError` | [`Error::ExtraneousPrivateKey`] |
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -219,8 +218,8 @@ pub enum Error {
     #[error("{engine} does not support {feature}")]
     Unsupported {
         /// The engine's name.
-        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))]
-        engine: EngineName,
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::engine::interned::deserialize"))]
+        engine: StaticStr,
         /// What it lacks.
         feature: Feature,
     },
@@ -229,8 +228,8 @@ pub enum Error {
     #[error("{engine} failed: {detail}")]
     Engine {
         /// The engine's name.
-        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))]
-        engine: EngineName,
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::engine::interned::deserialize"))]
+        engine: StaticStr,
         /// The engine's own message.
         detail: String,
     },
@@ -373,11 +372,28 @@ impl Error {
         }
     }
 
-    /// Whether this error ends a connection when a data-path call
-    /// (`data_from_wire`, `data_from_application`, `resume`, ...) returns it.
-    /// Every error from the data path does; only argument errors
-    /// ([`Error::InvalidAlertLevel`], [`Error::ReservedAlert`], an
-    /// [`Error::Unsupported`] from `send_alert`) leave a connection as it was.
+    /// Whether this error ended the connection that returned it, when a
+    /// data-path call returned it (`data_from_wire`, `data_from_application`,
+    /// `proceed`, `application_finished`): every error there does, an
+    /// [`Error::Unsupported`] included (an engine that cannot go on, such as
+    /// a store that cannot answer later, ends the handshake), except
+    /// [`Error::Invalidated`], which reports an end that came before.
+    ///
+    /// `send_alert` is the one call whose errors leave a connection as it
+    /// was: [`Error::InvalidAlertLevel`], [`Error::ReservedAlert`] and the
+    /// [`Error::Unsupported`] of an engine that cannot send that alert are
+    /// refusals of the argument, checked before anything is sent; this
+    /// method answers `false` for the first two and `true` for the third
+    /// (which also ends the connection where a data-path call returns it).
+    ///
+    /// ```
+    /// use wiretls_core::{BadData, Error, Feature, InvalidatedReason};
+    /// let fault = Error::BadTlsData { kind: BadData::Decode, alert_sent: None };
+    /// assert!(fault.invalidates());
+    /// assert!(!Error::Invalidated { reason: InvalidatedReason::Closed }.invalidates());
+    /// assert!(Error::Unsupported { engine: "x", feature: Feature::SessionId }.invalidates());
+    /// ```
+    #[must_use]
     pub fn invalidates(&self) -> bool {
         !matches!(
             self,
@@ -681,9 +697,11 @@ pub enum Feature {
     VerifyAlert(AlertDescription),
     /// Checking a chain outside a handshake ([`Engine::check_chain`](crate::Engine::check_chain)).
     ChainCheck,
-    /// A chain check of this shape (for example a server chain without a name).
+    /// A chain check without the piece named here (for example "a server
+    /// name": a server chain checked without a name).
     ChainCheckWithout(
-        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::interned::deserialize"))] EngineName,
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::engine::interned::deserialize"))]
+        StaticStr,
     ),
 }
 

@@ -9,10 +9,11 @@
 //! This crate holds everything that is the same for every engine:
 //! configurations ([`ClientTls`], [`ServerTls`]), the certificate model and
 //! its strict loaders ([`Certificate`], [`CertificateChain`], [`TrustStore`]),
-//! the certificate stores and their one-shot answers ([`store`]), alerts and
-//! their level rules ([`alert`]), the error type ([`Error`]), and the
-//! [`Engine`] / [`Session`] traits the engine crates implement
-//! (`wiretls-rustls`, ...). Pick engines through the `wiretls` facade crate.
+//! the certificate stores ([`ServerCertificates`], [`ClientCertificateStore`])
+//! and their one-shot answers ([`CertificateChainCallback`]), alerts and
+//! their level rules ([`AlertDescription::resolve_level`]), the error type ([`Error`]), and the
+//! [`Engine`] trait the engine crates implement (`wiretls-rustls`, ...);
+//! what only those crates need is in [`engine`], the engine author's kit. Pick engines through the `wiretls` facade crate.
 //!
 //! ```
 //! use wiretls_core::{AlertDescription, AlertLevel, ProtocolVersion, Error};
@@ -26,45 +27,38 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod alert;
-pub mod alpn;
-pub mod cache;
-pub mod callbacks;
-pub mod cert;
-pub mod chain;
-pub mod config;
-pub mod connection;
+mod alert;
+mod cert;
+mod chain;
+mod config;
+mod connection;
 pub mod engine;
-pub mod error;
-#[cfg(feature = "serde")]
-pub mod interned;
-pub mod memio;
-pub mod name;
-pub mod policy;
-pub mod record;
-pub mod store;
-pub mod suites;
-pub mod table;
-pub mod verify;
-pub mod wire;
+mod error;
+mod name;
+mod policy;
+mod store;
+mod suites;
+mod traits;
+mod verify;
+mod wire;
 
 pub use alert::{Alert, AlertDescription, AlertLevel, LevelRule};
 pub use cert::{Certificate, DistinguishedName, KeyType, PrivateKey};
-pub use chain::{CertificateChain, TrustStore};
-pub use config::{ClientAuth, ClientTls, DhParams, Prepared, ServerTls};
+pub use chain::{certificates_from_pem, private_key_from_pem, CertificateChain, TrustStore};
+pub use config::{ClientAuth, ClientTls, DhParams, ServerTls, StartOptions};
 pub use connection::{Connection, ConnectionInfo, Side};
-pub use engine::{
-    AlertSending, Capabilities, ChainCheck, Engine, PeerName, Session, SessionContext, SessionStatus,
-};
 pub use error::{
     BadData, Blame, Callback, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
 };
+pub use name::dns_name_matches;
+pub use policy::{PolicyRule, PolicyViolation, MIN_RSA_BITS};
 pub use store::{
-    CertificateChainCallback, ChainRequest, ClientCertificateStore, ServerCertificateChain,
-    ServerCertificates, SniServerCertificates, StoreAnswer, StoreQuery, StoreRef, StoreWaker,
+    CertificateChainCallback, ClientCertificateStore, ServerCertificateChain, ServerCertificates,
+    SniServerCertificates,
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
-pub use verify::{Reject, VerifyCallback, VerifyContext, VerifyHook};
+pub use traits::{AlertSending, Capabilities, ChainCheck, Engine, PeerName};
+pub use verify::{Reject, VerifyCallback, VerifyContext};
 pub use wire::{wire_from_fns, FnWire, MemoryWire, Outbox, OutboxWire, Wire};
 
 /// The rustls-pki-types crate, whose DER types wiretls uses.

@@ -30,7 +30,7 @@ pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
 
 /// Whether `name` is a syntactically valid DNS host name (LDH labels of 1 to
 /// 63 bytes, 253 bytes in all, one optional trailing dot).
-pub fn is_valid_dns_name(name: &str) -> bool {
+pub(crate) fn is_valid_dns_name(name: &str) -> bool {
     is_ldh_name(name.strip_suffix('.').unwrap_or(name), true)
 }
 

@@ -1,31 +1,3 @@
-//! The certificate-verification policy every engine applies, written once:
-//! after an engine's own path validation accepted a chain, core checks the
-//! path again against these rules, so a rule holds on every engine even
-//! where the engine's verifier cannot express it (as the verify callback
-//! runs after the built-in checks).
-//!
-//! The rules:
-//! - **No weak signature algorithms in the path**: MD2, MD4, MD5 and SHA-1
-//!   signatures (RSA PKCS#1, RSA-PSS with SHA-1, ECDSA, DSA) are refused on
-//!   every certificate but the trust anchor, whose own (self-)signature is
-//!   never checked by path validation.
-//! - **RSA keys of at least [`MIN_RSA_BITS`] bits** on every certificate of
-//!   the path, the trust anchor included (it signs the next one).
-//! - **Name constraints** (RFC 5280 section 4.2.1.10) of every CA in the
-//!   path, the trust anchor included, on the DNS names and IP addresses of
-//!   the certificates below it: each must lie inside a permitted subtree of
-//!   its type (when there are any) and outside every excluded one.
-//! - **No subject CN fallback**: a peer name is matched against the leaf's
-//!   subjectAltName entries only.
-//!
-//! ```
-//! use wiretls_core::policy::{dns_name_within, PolicyRule};
-//! assert!(dns_name_within("www.example.com", "example.com"));
-//! assert!(!dns_name_within("www.example.org", "example.com"));
-//! assert!(!dns_name_within("example.com", ".example.com")); // a leading dot: subdomains only
-//! # let _ = PolicyRule::WeakSignatureAlgorithm;
-//! ```
-
 use core::fmt;
 use std::net::IpAddr;
 use std::time::SystemTime;
@@ -36,13 +8,42 @@ use x509_parser::public_key::PublicKey;
 use crate::alert::AlertDescription;
 use crate::cert::Certificate;
 use crate::chain::TrustStore;
-use crate::engine::PeerName;
 use crate::error::CertificateProblem;
+use crate::traits::PeerName;
 
 /// The smallest RSA modulus the policy accepts, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
 
 /// Which rule of the policy a chain broke.
+///
+/// The certificate-verification policy every engine applies, written once:
+/// after an engine's own path validation accepted a chain, core checks the
+/// path again against these rules, so a rule holds on every engine even
+/// where the engine's verifier cannot express it (as the verify callback
+/// runs after the built-in checks).
+///
+/// The rules:
+/// - **No weak signature algorithms in the path**: MD2, MD4, MD5 and SHA-1
+///   signatures (RSA PKCS#1, RSA-PSS with SHA-1, ECDSA, DSA) are refused on
+///   every certificate but the trust anchor, whose own (self-)signature is
+///   never checked by path validation.
+/// - **RSA keys of at least [`MIN_RSA_BITS`] bits** on every certificate of
+///   the path, the trust anchor included (it signs the next one).
+/// - **Name constraints** (RFC 5280 section 4.2.1.10) of every CA in the
+///   path, the trust anchor included, on the DNS names and IP addresses of
+///   the certificates below it: each must lie inside a permitted subtree of
+///   its type (when there are any) and outside every excluded one.
+/// - **No subject CN fallback**: a peer name is matched against the leaf's
+///   subjectAltName entries only.
+///
+/// ```
+/// use wiretls_core::engine::policy::dns_name_within;
+/// use wiretls_core::PolicyRule;
+/// assert!(dns_name_within("www.example.com", "example.com"));
+/// assert!(!dns_name_within("www.example.org", "example.com"));
+/// assert!(!dns_name_within("example.com", ".example.com")); // a leading dot: subdomains only
+/// # let _ = PolicyRule::WeakSignatureAlgorithm;
+/// ```
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -1,23 +1,3 @@
-//! Certificate stores the application implements, and the one-shot callback
-//! through which they answer — synchronously, later on the same thread, or
-//! from another thread.
-//!
-//! # The answer contract
-//! An engine that needs a chain calls the store's method with a
-//! [`CertificateChainCallback`] and returns to its caller. When the store
-//! answers (inside the method, or at any later time, on any thread):
-//! - the answer is kept in the callback's slot, and the connection's waker
-//!   (see [`Connection::set_waker`](crate::Connection::set_waker)) is woken;
-//! - the application then calls [`Connection::resume`](crate::Connection::resume)
-//!   (any `data_from_wire` call resumes too), which continues the handshake
-//!   and writes its next flight to the wire: the peer need not send anything;
-//! - peer bytes given to `data_from_wire` while the store had not answered
-//!   are kept and processed after the answer;
-//! - answering a second time gives [`Error::Invalidated`] with
-//!   [`InvalidatedReason::AlreadyAnswered`]; an answer that is refused
-//!   (for example [`Error::NoCertificateChain`]) does not count, so the store
-//!   may answer again with a better chain or `None`.
-
 use core::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -65,6 +45,26 @@ pub trait ClientCertificateStore: Send + Sync {
 /// The one-shot callback a store answers through (the seed's
 /// `certificate_chain_callback`). Cheap to clone; every clone answers the
 /// same request.
+///
+/// Certificate stores the application implements, and the one-shot callback
+/// through which they answer — synchronously, later on the same thread, or
+/// from another thread.
+///
+/// # The answer contract
+/// An engine that needs a chain calls the store's method with a
+/// [`CertificateChainCallback`] and returns to its caller. When the store
+/// answers (inside the method, or at any later time, on any thread):
+/// - the answer is kept in the callback's slot, and the connection's waker
+///   (see [`Connection::set_waker`](crate::Connection::set_waker)) is woken;
+/// - the application then calls [`Connection::proceed`](crate::Connection::proceed)
+///   (any `data_from_wire` call resumes too), which continues the handshake
+///   and writes its next flight to the wire: the peer need not send anything;
+/// - peer bytes given to `data_from_wire` while the store had not answered
+///   are kept and processed after the answer;
+/// - answering a second time gives [`Error::Invalidated`] with
+///   [`InvalidatedReason::AlreadyAnswered`]; an answer that is refused
+///   (for example [`Error::NoCertificateChain`]) does not count, so the store
+///   may answer again with a better chain or `None`.
 #[derive(Clone)]
 pub struct CertificateChainCallback {
     slot: Arc<Slot>,
@@ -213,7 +213,7 @@ pub struct ChainRequest {
 
 impl ChainRequest {
     /// A new request and the callback to hand to the store. `waker` is the
-    /// connection's waker cell ([`crate::engine::SessionContext::waker`]).
+    /// connection's waker cell ([`crate::traits::SessionContext::waker`]).
     pub fn new(
         roots: Option<Vec<DistinguishedName>>,
         waker: Arc<StoreWaker>,
@@ -326,7 +326,7 @@ impl StoreQuery {
 
     /// Whether the store was asked and its answer has not been taken yet
     /// (it may have answered: the handshake goes on at the next
-    /// [`Connection::resume`](crate::Connection::resume)). The meaning of
+    /// [`Connection::proceed`](crate::Connection::proceed)). The meaning of
     /// [`Connection::is_waiting_for_store`](crate::Connection::is_waiting_for_store)
     /// on every engine.
     pub fn is_pending(&self) -> bool {

@@ -41,23 +41,25 @@ fn main() -> Result<(), Error> {
     let server_engine = wiretls::engine(&arg("--server").unwrap_or(default))?;
 
     let server =
-        ServerTls::from_chain(CertificateChain::from_pem(CHAIN)?).with_alpn_protocols(&["h2", "http/1.1"]);
+        ServerTls::from_chain(CertificateChain::from_pem(CHAIN)?).with_alpn_protocols(&["h2", "http/1.1"])?;
     let client = ClientTls::new("server.wiretls.test")?
         .with_trust_root(TrustStore::from_pem(ROOT)?)
-        .with_alpn_protocols(&["http/1.1"]);
+        .with_alpn_protocols(&["http/1.1"])?;
 
     let started = Instant::now();
     let (to_server, to_client) = (Outbox::new(), Outbox::new());
-    let mut c = client.start_with_verify(
+    let mut c = client.start_with(
         &*client_engine,
         to_server.wire(),
-        |chain: &[wiretls::Certificate], cx: &wiretls::VerifyContext<'_>| {
-            println!("verify callback: {} certificates for {:?}", chain.len(), cx.server_name);
-            for cert in chain {
-                println!("  {}", cert.subject_text());
-            }
-            Ok(())
-        },
+        wiretls::StartOptions::new().verify(
+            |chain: &[wiretls::Certificate], cx: &wiretls::VerifyContext<'_>| {
+                println!("verify callback: {} certificates for {:?}", chain.len(), cx.server_name);
+                for cert in chain {
+                    println!("  {}", cert.subject_text());
+                }
+                Ok(())
+            },
+        ),
     )?;
     let mut s = server.start(&*server_engine, to_client.wire())?;
     c.data_from_application(b"GET / HTTP/1.1\r\n\r\n")?;
@@ -77,8 +79,8 @@ fn main() -> Result<(), Error> {
         "ALPN               {}",
         info.alpn_protocol.as_deref().map_or("-".into(), |p| String::from_utf8_lossy(p).into_owned())
     );
-    println!("server saw SNI     {}", s.info().server_name.unwrap_or_default());
-    println!("peer chain         {} certificates", info.peer_certificates.len());
+    println!("server saw SNI     {}", s.info().server_name.as_deref().unwrap_or_default());
+    println!("peer chain         {} certificates", c.peer_certificates().len());
     println!("server got         {:?}", String::from_utf8_lossy(&request));
     println!("client got         {:?}", String::from_utf8_lossy(&response));
     println!("closed cleanly     {}", c.is_peer_closed() && s.is_peer_closed());

@@ -5,7 +5,7 @@
 //! same loop: hand the socket's bytes to `data_from_wire`, send what the
 //! connection wrote after *every* call (also after an error: the alert is in
 //! the wire's buffer and never leaves otherwise), answer a certificate store
-//! that replies later with `resume`, and shut the socket when the connection
+//! that replies later with `proceed`, and shut the socket when the connection
 //! asks (`wire_close`). [`TlsStream`] is that loop, once, with the plaintext
 //! side as [`Read`] and [`Write`].
 //!
@@ -92,7 +92,7 @@ use wiretls_core::{
 ///   the application to drop.
 /// - A certificate store that answers later, from another thread, is waited
 ///   for: the stream parks the thread on the connection's waker
-///   ([`Connection::set_waker`]) and then calls [`Connection::resume`].
+///   ([`Connection::set_waker`]) and then calls [`Connection::proceed`].
 pub struct TlsStream<S> {
     conn: Connection,
     out: Output,
@@ -148,7 +148,7 @@ impl<S: Read + Write> TlsStream<S> {
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use wiretls::blocking::TlsStream;
-    /// use wiretls::{Certificate, ClientTls, MemoryWire, Reject, VerifyContext};
+    /// use wiretls::{Certificate, ClientTls, MemoryWire, Reject, StartOptions, VerifyContext};
     ///
     /// let engine = wiretls::default_engine();
     /// let tls = ClientTls::new("example.com")?;
@@ -156,7 +156,7 @@ impl<S: Read + Write> TlsStream<S> {
     ///     println!("the server sent {} certificates", chain.len());
     ///     Ok(())
     /// };
-    /// let conn = tls.start_with_verify(&*engine, MemoryWire::new(), verify)?;
+    /// let conn = tls.start_with(&engine, MemoryWire::new(), StartOptions::new().verify(verify))?;
     /// let stream = TlsStream::new(conn, std::io::Cursor::new(Vec::new()))?;
     /// # let _ = stream;
     /// # Ok(())
@@ -279,8 +279,15 @@ impl<S: Read + Write> TlsStream<S> {
     }
 
     /// What the connection negotiated ([`Connection::info`]).
-    pub fn info(&self) -> ConnectionInfo {
+    #[must_use]
+    pub fn info(&self) -> &ConnectionInfo {
         self.conn.info()
+    }
+
+    /// The peer's certificates, leaf first ([`Connection::peer_certificates`]).
+    #[must_use]
+    pub fn peer_certificates(&self) -> &[wiretls_core::Certificate] {
+        self.conn.peer_certificates()
     }
 
     /// The connection.
@@ -323,7 +330,7 @@ impl<S: Read + Write> TlsStream<S> {
         self.flush_wire()?;
         if self.conn.is_waiting_for_store() {
             wait_for_store(&mut self.conn);
-            let result = self.conn.resume();
+            let result = self.conn.proceed();
             self.flush_wire()?;
             return match result {
                 Ok(plaintext) => {

@@ -75,12 +75,15 @@ fn typed(e: &io::Error) -> &Error {
 fn handshake_data_and_clean_close_on_every_version() {
     for engine in engines() {
         for version in [ProtocolVersion::Tls12, ProtocolVersion::Tls13] {
-            let server =
-                server_tls().with_versions(&[version]).expect("versions").with_alpn_protocols(&[b"h2"]);
+            let server = server_tls()
+                .with_versions(&[version])
+                .expect("versions")
+                .with_alpn_protocols(&[b"h2"])
+                .expect("ALPN names");
             let (port, handle) = serve(&engine, server, |mut tls| {
                 let mut request = [0u8; 5];
                 tls.read_exact(&mut request).expect("the request");
-                let info = tls.info();
+                let info = tls.info().clone();
                 tls.write_all(b"pong ").expect("reply");
                 tls.write_all(&request).expect("reply");
                 let mut rest = Vec::new();
@@ -92,10 +95,12 @@ fn handshake_data_and_clean_close_on_every_version() {
                 tls.close().expect("closing again does nothing");
                 (info, request)
             });
-            let client = client_tls("root-ca.pem").with_alpn_protocols(&[&b"h2"[..], b"http/1.1"]);
+            let client = client_tls("root-ca.pem")
+                .with_alpn_protocols(&[&b"h2"[..], b"http/1.1"])
+                .expect("ALPN names");
             let mut tls = connect(&engine, &client, port);
             tls.handshake().expect("handshake");
-            let info = tls.info();
+            let info = tls.info().clone();
             let name = engine.name();
             assert_eq!(info.version, Some(version), "{name}");
             assert!(info.cipher_suite.is_some_and(|s| s.version() == version), "{name}: {info:?}");

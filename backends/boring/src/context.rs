@@ -9,9 +9,10 @@ use boring::ssl::{
 };
 use boring::stack::Stack;
 use boring::x509::{X509Name, X509StoreContext, X509StoreContextRef};
+use wiretls_core::engine::StoreAnswer;
 use wiretls_core::{
     CertificateChain, CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup,
-    ProtocolVersion, ServerTls, StoreAnswer, VerifyContext,
+    ProtocolVersion, ServerTls, VerifyContext,
 };
 
 use crate::convert::{store, ChainCache};
@@ -19,7 +20,7 @@ use crate::errors::{engine_error, verify_error_for, ENGINE};
 use crate::ffi;
 
 /// Client sessions by server name.
-pub(crate) type SessionCache = wiretls_core::cache::SessionCache<SslSession>;
+pub(crate) type SessionCache = wiretls_core::engine::cache::SessionCache<SslSession>;
 
 /// A client configuration, prepared.
 pub(crate) struct ClientContext {
@@ -39,7 +40,7 @@ pub(crate) struct ServerContext {
 /// choosing a certificate by SNI) rather than having the chain put on it,
 /// which would re-encode the certificates and check the key against the
 /// leaf again in every handshake, and keep a copy per connection.
-pub(crate) type ServerChains = wiretls_core::cache::ServerChainCache<SslContext>;
+pub(crate) type ServerChains = wiretls_core::engine::cache::ServerChainCache<SslContext>;
 
 /// The server context presenting `chain` (see [`ServerChains`]).
 pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<SslContext, Error> {
@@ -176,7 +177,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
     builder.set_cert_verify_callback(verify);
     if !tls.alpn_protocols().is_empty() {
         builder
-            .set_alpn_protos(&wiretls_core::alpn::to_wire(tls.alpn_protocols()))
+            .set_alpn_protos(&wiretls_core::engine::alpn::to_wire(tls.alpn_protocols()))
             .map_err(|e| engine_error(&e))?;
     }
     let sessions = tls.resumption().then(|| Arc::new(SessionCache::default()));
@@ -279,7 +280,7 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
         let ours = tls.alpn_protocols().to_vec();
         builder.set_alpn_select_callback(move |ssl, client| {
             ffi::guard(ffi::ptr_of(ssl), "ALPN", Err(AlpnError::ALERT_FATAL), || {
-                wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+                wiretls_core::engine::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
             })
         });
     }

@@ -15,7 +15,7 @@ pub(crate) struct Loaded {
 }
 
 /// Loaded chains, one per chain seen, so a key is parsed once.
-pub(crate) type ChainCache = wiretls_core::cache::ChainCache<Loaded>;
+pub(crate) type ChainCache = wiretls_core::engine::cache::ChainCache<Loaded>;
 
 /// An X509 from a wiretls certificate.
 pub(crate) fn x509(cert: &Certificate) -> Result<X509, Error> {

@@ -9,7 +9,8 @@ use boring::ssl::{SslContextBuilder, SslRef};
 use boring::x509::X509StoreContextRef;
 use boring_sys::{SSL, SSL_CTX};
 use foreign_types::ForeignTypeRef;
-use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, StoreAnswer};
+use wiretls_core::engine::StoreAnswer;
+use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName};
 
 use crate::shared::{index, Chains, Shared};
 
@@ -47,7 +48,7 @@ pub(crate) fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
 /// callbacks are caught closer to them (core's `VerifyHook::run` and
 /// `StoreRef::ask`); a panic here is the engine's.
 pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
-    wiretls_core::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
+    wiretls_core::engine::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
 }
 
 /// The pointer of `ssl`, for [`guard`].

@@ -34,7 +34,8 @@ mod ffi;
 mod session;
 mod shared;
 
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, Session, SessionContext};
+use wiretls_core::engine::{Session, SessionContext};
+use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
 
 /// The BoringSSL engine (engine name `boring`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -65,6 +66,6 @@ impl Engine for BoringEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        wiretls_core::policy::after_engine(check::check_chain(check), check)
+        wiretls_core::engine::policy::after_engine(check::check_chain(check), check)
     }
 }

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use boring::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
-use wiretls_core::memio::MemIo;
+use wiretls_core::engine::memio::MemIo;
+use wiretls_core::engine::{Session, SessionContext, SessionStatus, StoreQuery, StoreRef};
 use wiretls_core::{
     Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
-    Session, SessionContext, SessionStatus, Side, StoreQuery, StoreRef,
+    Side,
 };
 
 use crate::context::{self, ClientContext, ServerContext, SessionCache};
@@ -126,7 +127,7 @@ impl BoringSession {
 
     /// Advance the handshake, then read application data, as far as the
     /// input allows.
-    fn drive(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+    fn advance(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
         if !self.handshake_done {
             match self.stream.do_handshake() {
                 Ok(()) => {
@@ -162,12 +163,12 @@ impl BoringSession {
         if let Some(failure) = state.failure.take() {
             drop(state);
             let out = &mut self.stream.get_mut().output;
-            return Err(wiretls_core::store::server_store_failed(failure, self.shared.side, out));
+            return Err(wiretls_core::engine::server_store_failed(failure, self.shared.side, out));
         }
         if state.no_certificate {
             drop(state);
             let server_name = self.shared.server_name();
-            let alert = wiretls_core::store::no_certificate_alert(server_name.as_deref());
+            let alert = wiretls_core::engine::no_certificate_alert(server_name.as_deref());
             // Only the ClientHello has been read: nothing is encrypted yet.
             self.stream.get_mut().output.extend_from_slice(&Alert::fatal(alert).plaintext_record());
             return Err(Error::NoServerCertificate { server_name, alert_sent: Some(alert) });
@@ -213,7 +214,7 @@ impl BoringSession {
 impl Session for BoringSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         self.stream.get_mut().feed(input);
-        self.with_output(out, |s| s.drive(plaintext))
+        self.with_output(out, |s| s.advance(plaintext))
     }
 
     fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
@@ -224,8 +225,8 @@ impl Session for BoringSession {
         self.with_output(out, |s| s.write_all(data))
     }
 
-    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.with_output(out, |s| s.drive(plaintext))
+    fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.with_output(out, |s| s.advance(plaintext))
     }
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -260,6 +261,19 @@ impl Session for BoringSession {
         }
     }
 
+    fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
+        let ssl = self.stream.ssl();
+        let mut peer = Vec::new();
+        // A server's peer_cert_chain leaves out the client's leaf.
+        if self.shared.side == Side::Server {
+            peer.extend(ssl.peer_certificate().and_then(|c| c.to_der().ok()));
+        }
+        if let Some(chain) = ssl.peer_cert_chain() {
+            peer.extend(chain.iter().filter_map(|c| c.to_der().ok()));
+        }
+        peer.into_iter().filter_map(|der| wiretls_core::Certificate::from_der(der).ok()).collect()
+    }
+
     fn info(&self) -> ConnectionInfo {
         let ssl = self.stream.ssl();
         let mut info = ConnectionInfo::new(self.shared.side);
@@ -285,15 +299,6 @@ impl Session for BoringSession {
             Side::Server => ssl.servername(boring::ssl::NameType::HOST_NAME).map(str::to_owned),
         };
         info.alpn_protocol = ssl.selected_alpn_protocol().map(<[u8]>::to_vec);
-        let mut peer = Vec::new();
-        if self.shared.side == Side::Server {
-            peer.extend(ssl.peer_certificate().and_then(|c| c.to_der().ok()));
-        }
-        if let Some(chain) = ssl.peer_cert_chain() {
-            peer.extend(chain.iter().filter_map(|c| c.to_der().ok()));
-        }
-        info.peer_certificates =
-            peer.into_iter().filter_map(|der| wiretls_core::Certificate::from_der(der).ok()).collect();
         info.resumed = Some(ssl.session_reused());
         info.session_id = ssl.session().map(|s| s.id().to_vec()).filter(|id| !id.is_empty());
         info

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use boring::ex_data::Index;
 use boring::ssl::Ssl;
-use wiretls_core::callbacks::CallbackShared;
+use wiretls_core::engine::callbacks::CallbackShared;
 use wiretls_core::Error;
 
 use crate::context::ServerChains;

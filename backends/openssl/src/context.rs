@@ -37,7 +37,7 @@ pub(crate) struct ServerContext {
 /// with. A connection switches to one (`SSL_set_SSL_CTX`, the usual way to
 /// choose a certificate by SNI) rather than having the chain put on it,
 /// which would check the key against the leaf again in every handshake.
-pub(crate) type ServerChains = wiretls_core::cache::ServerChainCache<SslContext>;
+pub(crate) type ServerChains = wiretls_core::engine::cache::ServerChainCache<SslContext>;
 
 /// The server context presenting `chain` (see [`ServerChains`]).
 pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<SslContext, Error> {
@@ -52,7 +52,7 @@ pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<Ss
 }
 
 /// Client sessions by server name.
-pub(crate) type SessionCache = wiretls_core::cache::SessionCache<SslSession>;
+pub(crate) type SessionCache = wiretls_core::engine::cache::SessionCache<SslSession>;
 
 /// The OpenSSL name of a group.
 fn group_name(group: NamedGroup) -> Result<&'static str, Error> {
@@ -104,7 +104,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
     builder.set_verify(SslVerifyMode::PEER);
     if !tls.alpn_protocols().is_empty() {
         builder
-            .set_alpn_protos(&wiretls_core::alpn::to_wire(tls.alpn_protocols()))
+            .set_alpn_protos(&wiretls_core::engine::alpn::to_wire(tls.alpn_protocols()))
             .map_err(|e| engine_error(&e))?;
     }
     let sessions = tls.resumption().then(|| Arc::new(SessionCache::default()));
@@ -172,7 +172,7 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
         let ours = tls.alpn_protocols().to_vec();
         builder.set_alpn_select_callback(move |ssl, client| {
             ffi::guard(ssl.as_ptr(), "ALPN", Err(AlpnError::ALERT_FATAL), || {
-                wiretls_core::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
+                wiretls_core::engine::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
             })
         });
     }

@@ -38,7 +38,7 @@ pub(crate) fn private_key(key: &wiretls_core::PrivateKey) -> Result<PKey<Private
 }
 
 /// Loaded chains, one per chain seen, so a key is parsed once.
-pub(crate) type ChainCache = wiretls_core::cache::ChainCache<Loaded>;
+pub(crate) type ChainCache = wiretls_core::engine::cache::ChainCache<Loaded>;
 
 /// Load a chain for OpenSSL, checking that the key belongs to the leaf.
 pub(crate) fn load(chain: &CertificateChain) -> Result<Loaded, Error> {

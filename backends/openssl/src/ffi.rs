@@ -12,7 +12,7 @@ use openssl_sys::{SSL, SSL_CTX, X509_STORE_CTX};
 use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, VerifyContext};
 
 use crate::shared::{index, Chains, Shared};
-use wiretls_core::StoreAnswer;
+use wiretls_core::engine::StoreAnswer;
 
 const SSL_CB_READ: c_int = 0x04;
 const SSL_CB_WRITE: c_int = 0x08;
@@ -71,7 +71,7 @@ fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
 /// callbacks are caught closer to them (core's `VerifyHook::run` and
 /// `StoreRef::ask`); a panic here is the engine's.
 pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
-    wiretls_core::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
+    wiretls_core::engine::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
 }
 
 fn record_panic(ssl: *const SSL, callback: &str, message: &str) {

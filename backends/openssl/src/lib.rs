@@ -36,7 +36,8 @@ mod ffi;
 mod session;
 mod shared;
 
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, Session, SessionContext};
+use wiretls_core::engine::{Session, SessionContext};
+use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
 
 /// The OpenSSL engine (engine name `openssl`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -73,6 +74,6 @@ impl Engine for OpensslEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        wiretls_core::policy::after_engine(check::check_chain(check), check)
+        wiretls_core::engine::policy::after_engine(check::check_chain(check), check)
     }
 }

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
-use wiretls_core::memio::MemIo;
+use wiretls_core::engine::memio::MemIo;
+use wiretls_core::engine::{Session, SessionContext, SessionStatus, StoreQuery, StoreRef};
 use wiretls_core::{
     Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
-    Session, SessionContext, SessionStatus, Side, StoreQuery, StoreRef,
+    Side,
 };
 
 use crate::context::{self, ClientContext, ServerContext, SessionCache};
@@ -132,7 +133,7 @@ impl OpensslSession {
 
     /// Advance the handshake, then read application data, as far as the
     /// input allows.
-    fn drive(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+    fn advance(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
         if !self.handshake_done {
             match self.stream.do_handshake() {
                 Ok(()) => {
@@ -160,12 +161,12 @@ impl OpensslSession {
         if let Some(failure) = state.failure.take() {
             drop(state);
             let out = &mut self.stream.get_mut().output;
-            return Err(wiretls_core::store::server_store_failed(failure, self.shared.side, out));
+            return Err(wiretls_core::engine::server_store_failed(failure, self.shared.side, out));
         }
         if state.no_certificate {
             drop(state);
             let server_name = self.shared.server_name();
-            let alert = wiretls_core::store::no_certificate_alert(server_name.as_deref());
+            let alert = wiretls_core::engine::no_certificate_alert(server_name.as_deref());
             // Only the ClientHello has been read: nothing is encrypted yet.
             self.stream.get_mut().output.extend_from_slice(&Alert::fatal(alert).plaintext_record());
             return Err(Error::NoServerCertificate { server_name, alert_sent: Some(alert) });
@@ -211,7 +212,7 @@ impl OpensslSession {
 impl Session for OpensslSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         self.stream.get_mut().feed(input);
-        self.with_output(out, |s| s.drive(plaintext))
+        self.with_output(out, |s| s.advance(plaintext))
     }
 
     fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
@@ -222,8 +223,8 @@ impl Session for OpensslSession {
         self.with_output(out, |s| s.write_all(data))
     }
 
-    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.with_output(out, |s| s.drive(plaintext))
+    fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.with_output(out, |s| s.advance(plaintext))
     }
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -244,6 +245,19 @@ impl Session for OpensslSession {
             waiting_for_store: !self.handshake_done && self.shared.query.is_pending(),
             peer_closed: self.peer_closed,
         }
+    }
+
+    fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
+        let ssl = self.stream.ssl();
+        let mut peer = Vec::new();
+        // A server's peer_cert_chain leaves out the client's leaf.
+        if self.shared.side == Side::Server {
+            peer.extend(ssl.peer_certificate().and_then(|c| c.to_der().ok()));
+        }
+        if let Some(chain) = ssl.peer_cert_chain() {
+            peer.extend(chain.iter().filter_map(|c| c.to_der().ok()));
+        }
+        peer.into_iter().filter_map(|der| wiretls_core::Certificate::from_der(der).ok()).collect()
     }
 
     fn info(&self) -> ConnectionInfo {
@@ -272,15 +286,6 @@ impl Session for OpensslSession {
             Side::Server => ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_owned),
         };
         info.alpn_protocol = ssl.selected_alpn_protocol().map(<[u8]>::to_vec);
-        let mut peer = Vec::new();
-        if self.shared.side == Side::Server {
-            peer.extend(ssl.peer_certificate().and_then(|c| c.to_der().ok()));
-        }
-        if let Some(chain) = ssl.peer_cert_chain() {
-            peer.extend(chain.iter().filter_map(|c| c.to_der().ok()));
-        }
-        info.peer_certificates =
-            peer.into_iter().filter_map(|der| wiretls_core::Certificate::from_der(der).ok()).collect();
         info.resumed = Some(ssl.session_reused());
         info.session_id = ssl.session().map(|s| s.id().to_vec()).filter(|id| !id.is_empty());
         info

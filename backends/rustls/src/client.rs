@@ -8,19 +8,20 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::ServerName;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, ClientConnection, Connection, SignatureScheme};
+use wiretls_core::engine::{ChainRequest, Session, SessionContext, SessionStatus};
 use wiretls_core::{
-    Alert, AlertDescription, ChainRequest, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo,
-    DistinguishedName, Engine as _, Error, Feature, Session, SessionContext, SessionStatus, Side,
+    Alert, AlertDescription, ClientCertificateStore, ClientTls, ConfigError, ConnectionInfo,
+    DistinguishedName, Engine as _, Error, Feature, Side,
 };
 
 use crate::pump;
 use crate::sessions::{ForgettingStore, KeyCache};
-use crate::verify::{current, root_store, HookedServerVerifier, Hooks, Scope};
+use crate::verify::{current, root_store, HookedServerVerifier, PerConnection, Scope};
 use crate::{provider_for, rustls_versions, RustlsEngine};
 
 /// What every connection of one `ClientTls` shares: one config, whose
 /// verifier and resolver find each connection's own parts through
-/// [`Hooks`].
+/// [`PerConnection`].
 struct PreparedClient {
     config: Arc<ClientConfig>,
     provider: Arc<CryptoProvider>,
@@ -60,7 +61,7 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
 pub(crate) struct ClientSession {
     conn: Connection,
     /// This connection's verify hook and store, when it has either.
-    hooks: Option<Arc<Hooks>>,
+    hooks: Option<Arc<PerConnection>>,
     prepared: Arc<PreparedClient>,
     peer_closed: bool,
     engine: &'static str,
@@ -82,7 +83,8 @@ impl ClientSession {
             engine: engine.name(),
         });
         // Always: the shared verifier fails closed outside a connection's scope.
-        let hooks = Some(Arc::new(Hooks { verify: context.verify, resolver, ..Hooks::default() }));
+        let hooks =
+            Some(Arc::new(PerConnection { verify: context.verify, resolver, ..PerConnection::default() }));
         let mut conn = ClientConnection::new(prepared.config.clone(), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
@@ -149,7 +151,7 @@ impl Session for ClientSession {
         pump::send(&mut self.conn, data, out, self.engine)
     }
 
-    fn resume(&mut self, _plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+    fn proceed(&mut self, _plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         pump::write(&mut self.conn, out);
         Ok(())
     }
@@ -170,6 +172,10 @@ impl Session for ClientSession {
             waiting_for_store: false,
             peer_closed: self.peer_closed,
         }
+    }
+
+    fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
+        pump::peer_certificates(&self.conn)
     }
 
     fn info(&self) -> ConnectionInfo {
@@ -209,7 +215,7 @@ impl ResolvesClientCert for DispatchResolver {
 /// One connection's client-certificate choice, asking the application's store.
 pub(crate) struct StoreResolver {
     store: Arc<dyn ClientCertificateStore>,
-    waker: Arc<wiretls_core::StoreWaker>,
+    waker: Arc<wiretls_core::engine::StoreWaker>,
     keys: Arc<KeyCache>,
     provider: Arc<CryptoProvider>,
     failure: Mutex<Option<Error>>,
@@ -236,7 +242,7 @@ impl StoreResolver {
             ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), self.waker.clone());
         // A panicking store is caught here: the handshake ends with that
         // error (`read_tls` takes it), never goes on as if it answered None.
-        let store = wiretls_core::StoreRef::Client(Some(self.store.clone()));
+        let store = wiretls_core::engine::StoreRef::Client(Some(self.store.clone()));
         if let Err(e) = store.ask(None, &roots, callback) {
             self.set_failure(e);
             return None;

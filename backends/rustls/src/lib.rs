@@ -35,7 +35,8 @@ mod verify;
 use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, Session, SessionContext};
+use wiretls_core::engine::{Session, SessionContext};
+use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
 
 /// The rustls engine.
 #[derive(Clone, Debug)]
@@ -95,7 +96,7 @@ impl Engine for RustlsEngine {
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        wiretls_core::policy::after_engine(check::check_chain(self, check), check)
+        wiretls_core::engine::policy::after_engine(check::check_chain(self, check), check)
     }
 }
 

@@ -115,6 +115,15 @@ pub(crate) fn failed(e: &rustls::Error, out: &[u8], written_from: usize, engine:
     translate(e, &out[written_from.min(out.len())..], engine)
 }
 
+/// The peer's chain of a rustls connection, leaf first.
+pub(crate) fn peer_certificates(conn: &Connection) -> Vec<wiretls_core::Certificate> {
+    conn.peer_certificates()
+        .map(|certs| {
+            certs.iter().filter_map(|c| wiretls_core::Certificate::from_der(c.to_vec()).ok()).collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The negotiated parameters of a rustls connection.
 pub(crate) fn info(conn: &Connection, side: wiretls_core::Side) -> wiretls_core::ConnectionInfo {
     let mut info = wiretls_core::ConnectionInfo::new(side);
@@ -127,12 +136,6 @@ pub(crate) fn info(conn: &Connection, side: wiretls_core::Side) -> wiretls_core:
     info.key_exchange_group =
         conn.negotiated_key_exchange_group().map(|g| wiretls_core::NamedGroup(u16::from(g.name())));
     info.alpn_protocol = conn.alpn_protocol().map(<[u8]>::to_vec);
-    info.peer_certificates = conn
-        .peer_certificates()
-        .map(|certs| {
-            certs.iter().filter_map(|c| wiretls_core::Certificate::from_der(c.to_vec()).ok()).collect()
-        })
-        .unwrap_or_default();
     info.resumed = conn.handshake_kind().map(|k| k == rustls::HandshakeKind::Resumed);
     info.server_name = match conn {
         Connection::Server(s) => s.server_name().map(str::to_owned),

@@ -10,20 +10,21 @@ use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{Accepted, Acceptor, ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{Connection, ServerConfig, SupportedProtocolVersion};
-use wiretls_core::cache::ChainCache;
-use wiretls_core::store::{no_certificate_alert, server_store_failed};
+use wiretls_core::engine::cache::ChainCache;
+use wiretls_core::engine::StoreRef;
+use wiretls_core::engine::{no_certificate_alert, server_store_failed};
+use wiretls_core::engine::{ChainRequest, Session, SessionContext, SessionStatus, VerifyHook};
 use wiretls_core::Engine as _;
-use wiretls_core::StoreRef;
 use wiretls_core::{
-    Alert, BadData, CertificateChain, ChainRequest, ClientAuth, ConfigError, ConnectionInfo, Error, Feature,
-    ServerCertificates, ServerTls, Session, SessionContext, SessionStatus, Side, VerifyHook,
+    Alert, BadData, CertificateChain, ClientAuth, ConfigError, ConnectionInfo, Error, Feature,
+    ServerCertificates, ServerTls, Side,
 };
 
-use wiretls_core::record::RecordBoundaries;
+use wiretls_core::engine::record::RecordBoundaries;
 
 use crate::pump;
 use crate::sessions::{ForgettingServerStore, KeyCache};
-use crate::verify::{root_store, HookedClientVerifier, Hooks, Scope};
+use crate::verify::{root_store, HookedClientVerifier, PerConnection, Scope};
 use crate::{provider_for, rustls_versions, RustlsEngine};
 
 /// What every connection of one `ServerTls` shares.
@@ -143,10 +144,10 @@ pub(crate) struct ServerSession {
     store: Arc<dyn ServerCertificates>,
     hook: Option<Arc<VerifyHook>>,
     /// The verify hook's scope, once the SNI name is known.
-    hooks: Option<Arc<Hooks>>,
+    hooks: Option<Arc<PerConnection>>,
     /// The record in progress while reading the ClientHello.
     record: Vec<u8>,
-    waker: Arc<wiretls_core::StoreWaker>,
+    waker: Arc<wiretls_core::engine::StoreWaker>,
     peer_closed: bool,
     /// Application data given before the connection existed.
     queued: Vec<u8>,
@@ -258,10 +259,10 @@ impl ServerSession {
                     self.pending.extend_from_slice(input);
                     self.server_name = accepted.client_hello().server_name().map(str::to_owned);
                     // Always: the session cache records this connection's keys.
-                    self.hooks = Some(Arc::new(Hooks {
+                    self.hooks = Some(Arc::new(PerConnection {
                         verify: self.hook.clone(),
                         server_name: self.server_name.clone(),
-                        ..Hooks::default()
+                        ..PerConnection::default()
                     }));
                     let (request, callback) = ChainRequest::new(None, self.waker.clone());
                     self.state = State::Waiting { accepted: Box::new(accepted), request };
@@ -272,7 +273,7 @@ impl ServerSession {
                         self.state = State::Failed;
                         return Err(server_store_failed(e, Side::Server, out));
                     }
-                    return self.resume(plaintext, out);
+                    return self.proceed(plaintext, out);
                 }
                 Err((e, mut alert)) => {
                     self.state = State::Failed;
@@ -394,7 +395,7 @@ impl Session for ServerSession {
             State::Accepting(_) => self.accept(input, plaintext, out),
             State::Waiting { .. } => {
                 self.pending.extend_from_slice(input);
-                self.resume(plaintext, out)
+                self.proceed(plaintext, out)
             }
             State::Connected(conn) => {
                 let start = out.len();
@@ -420,7 +421,7 @@ impl Session for ServerSession {
         }
     }
 
-    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
+    fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         match &mut self.state {
             State::Waiting { request, .. } => {
                 let Some(answer) = request.take() else { return Ok(()) };
@@ -481,6 +482,13 @@ impl Session for ServerSession {
                 &mut *hooks.session_keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
             );
             self.prepared.sessions.forget(&keys);
+        }
+    }
+
+    fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
+        match &self.state {
+            State::Connected(conn) => pump::peer_certificates(conn),
+            _ => Vec::new(),
         }
     }
 

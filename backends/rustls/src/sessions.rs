@@ -65,7 +65,7 @@ impl ClientSessionStore for ForgettingStore {
 }
 
 /// rustls's in-memory server session cache, remembering which keys each
-/// connection used or issued (through its [`Hooks`](crate::verify::Hooks)
+/// connection used or issued (through its [`PerConnection`](crate::verify::PerConnection)
 /// scope), so a connection that ends with a fatal alert can drop them.
 #[derive(Debug)]
 pub(crate) struct ForgettingServerStore {
@@ -116,7 +116,7 @@ impl rustls::server::StoresServerSessions for ForgettingServerStore {
 
 /// Loaded signing keys, one per chain seen, so a chain's key is parsed once.
 #[derive(Debug, Default)]
-pub(crate) struct KeyCache(wiretls_core::cache::ChainCache<CertifiedKey>);
+pub(crate) struct KeyCache(wiretls_core::engine::cache::ChainCache<CertifiedKey>);
 
 impl KeyCache {
     /// The rustls key for `chain`.

@@ -8,7 +8,8 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
-use wiretls_core::{AlertDescription, Side, VerifyContext, VerifyHook};
+use wiretls_core::engine::VerifyHook;
+use wiretls_core::{AlertDescription, Side, VerifyContext};
 
 use crate::errors::error_for_alert;
 
@@ -35,11 +36,11 @@ impl Veto {
 /// enters its scope around each call into rustls, on the calling thread,
 /// which is where rustls calls verifiers and resolvers.
 #[derive(Debug, Default)]
-pub(crate) struct Hooks {
+pub(crate) struct PerConnection {
     pub(crate) verify: Option<Arc<VerifyHook>>,
     pub(crate) veto: Veto,
     /// wiretls's verification policy refused the peer's chain.
-    pub(crate) refused: Mutex<Option<wiretls_core::policy::PolicyViolation>>,
+    pub(crate) refused: Mutex<Option<wiretls_core::PolicyViolation>>,
     /// The SNI name a server got (for the server's verify context).
     pub(crate) server_name: Option<String>,
     pub(crate) resolver: Option<crate::client::StoreResolver>,
@@ -48,12 +49,12 @@ pub(crate) struct Hooks {
 }
 
 thread_local! {
-    static CURRENT: std::cell::RefCell<Option<Arc<Hooks>>> = const { std::cell::RefCell::new(None) };
+    static CURRENT: std::cell::RefCell<Option<Arc<PerConnection>>> = const { std::cell::RefCell::new(None) };
 }
 
-impl Hooks {
+impl PerConnection {
     /// The policy's refusal of the peer's chain, once.
-    pub(crate) fn take_refusal(&self) -> Option<wiretls_core::policy::PolicyViolation> {
+    pub(crate) fn take_refusal(&self) -> Option<wiretls_core::PolicyViolation> {
         self.refused.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 }
@@ -64,11 +65,11 @@ impl Hooks {
 /// restoring the outer connection's, so the outer connection's later
 /// verifier and resolver calls still find its own hooks.
 pub(crate) struct Scope {
-    previous: Option<Arc<Hooks>>,
+    previous: Option<Arc<PerConnection>>,
 }
 
 impl Scope {
-    pub(crate) fn enter(hooks: &Arc<Hooks>) -> Self {
+    pub(crate) fn enter(hooks: &Arc<PerConnection>) -> Self {
         let previous = CURRENT.with(|c| c.replace(Some(hooks.clone())));
         Self { previous }
     }
@@ -82,7 +83,7 @@ impl Drop for Scope {
 }
 
 /// The current connection's hooks, if a session entered its scope.
-pub(crate) fn current() -> Option<Arc<Hooks>> {
+pub(crate) fn current() -> Option<Arc<PerConnection>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
@@ -125,7 +126,7 @@ fn policy(
         .chain(intermediates)
         .filter_map(|der| wiretls_core::Certificate::from_der(der.to_vec()).ok())
         .collect();
-    wiretls_core::policy::check_peer(&presented, trust, server_name).map_err(|violation| {
+    wiretls_core::engine::policy::check_peer(&presented, trust, server_name).map_err(|violation| {
         let error = match violation.rule.alert() {
             AlertDescription::CERTIFICATE_EXPIRED => rustls::CertificateError::Expired,
             AlertDescription::UNSUPPORTED_CERTIFICATE => rustls::CertificateError::InvalidPurpose,

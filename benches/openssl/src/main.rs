@@ -15,7 +15,7 @@ use openssl::x509::X509;
 use wiretls_bench::harness::{Endpoint, Path, Setup};
 use wiretls_bench::wiretls_path::WiretlsPath;
 use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures};
-use wiretls_core::memio::MemIo;
+use wiretls_core::engine::memio::MemIo;
 use wiretls_core::{Aead, CipherSuite, NamedGroup, ProtocolVersion};
 
 #[derive(Default)]

@@ -8,7 +8,7 @@ fn check(file: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let caps = wiretls_openssl::OpensslEngine::new();
-    let updated = wiretls_core::table::update_file(&text, caps.capabilities())
+    let updated = wiretls_conformance::capability_table::update_file(&text, caps.capabilities())
         .unwrap_or_else(|| panic!("{file} has no capability table markers"));
     if std::env::var_os("WIRETLS_BLESS").is_some() {
         std::fs::write(&path, updated).expect("rewrite");

@@ -55,7 +55,7 @@ fn assert_invalidated(conn: &mut Connection, callback: Callback) {
             other => panic!("expected Invalidated by the panic, got {other:?}"),
         }
     }
-    assert!(matches!(conn.resume(), Err(Error::Invalidated { .. })));
+    assert!(matches!(conn.proceed(), Err(Error::Invalidated { .. })));
 }
 
 fn panicking_verify() -> Box<dyn wiretls_core::VerifyCallback> {

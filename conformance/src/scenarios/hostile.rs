@@ -328,7 +328,7 @@ pub fn invalidated_after_fault(client: &dyn Engine, server: &dyn Engine) {
         }
     }
     assert!(matches!(pair.server.application_finished(), Err(Error::Invalidated { .. })));
-    assert!(matches!(pair.server.resume(), Err(Error::Invalidated { .. })));
+    assert!(matches!(pair.server.proceed(), Err(Error::Invalidated { .. })));
     assert_eq!(pair.server.invalidated_by(), Some(&fault));
     assert_eq!(pair.server_out.close_requested(), Some(fault.alert_sent().is_none()), "{fault:?}: the close");
 }

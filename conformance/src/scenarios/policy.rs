@@ -26,7 +26,7 @@ fn certs(names: &[&str]) -> Vec<Certificate> {
     names
         .iter()
         .flat_map(|n| {
-            wiretls_core::chain::certificates_from_pem(&pem(&format!("{n}.pem")))
+            wiretls_core::certificates_from_pem(&pem(&format!("{n}.pem")))
                 .unwrap_or_else(|e| panic!("{n}: {e}"))
         })
         .collect()
@@ -228,8 +228,7 @@ pub fn ip_name_constraints_permit(client: &dyn Engine, _server: &dyn Engine) {
 fn run_cases(client: &dyn Engine, cases: &[Case]) {
     for case in cases {
         let mut set = certs(&[case.leaf, case.inter]);
-        let key =
-            wiretls_core::chain::private_key_from_pem(&pem(&format!("{}.key", case.leaf))).expect("key");
+        let key = wiretls_core::private_key_from_pem(&pem(&format!("{}.key", case.leaf))).expect("key");
         set[0] = set[0].clone().with_private_key(key);
         let chain = CertificateChain::new(set).unwrap_or_else(|e| panic!("{}: {e}", case.leaf));
         let trust = TrustStore::new(certs(&[case.root])).expect("trust");

@@ -172,7 +172,11 @@ pub fn verify_sees_path_of_misordered_server_chain(client: &dyn Engine, _server:
         let seen = Seen::default();
         let out = Outbox::new();
         let mut ours = fixtures::client()
-            .start_with_verify(client, out.wire(), recording_callback(&seen))
+            .start_with(
+                client,
+                out.wire(),
+                wiretls_core::StartOptions::new().verify(recording_callback(&seen)),
+            )
             .expect("client start");
         let error = drive_against_rustls(&mut ours, &out, &mut theirs);
         assert!(error.is_none(), "{}: {error:?}", client.name());
@@ -208,8 +212,9 @@ pub fn verify_sees_path_of_misordered_client_chain(_client: &dyn Engine, server:
     let seen = Seen::default();
     let out = Outbox::new();
     let tls = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
-    let mut ours =
-        tls.start_with_verify(server, out.wire(), recording_callback(&seen)).expect("server start");
+    let mut ours = tls
+        .start_with(server, out.wire(), wiretls_core::StartOptions::new().verify(recording_callback(&seen)))
+        .expect("server start");
     let error = drive_against_rustls(&mut ours, &out, &mut theirs);
     assert!(error.is_none(), "{}: {error:?}", server.name());
     assert!(!ours.is_handshaking(), "{}: the handshake did not complete", server.name());
@@ -266,7 +271,7 @@ pub fn finished_while_store_waits(client: &dyn Engine, server: &dyn Engine) {
     pair.server.application_finished().expect("finished while waiting");
     assert!(pair.server_out.is_empty(), "the server wrote before its store answered");
     store.callback().answer(Some(fixtures::chain("server-p256.pem"))).expect("answer");
-    pair.server.resume().expect("resume");
+    pair.server.proceed().expect("proceed");
     pair.run();
     assert_closed_after_handshake(&pair, b"from a waiting server", "server");
 }
@@ -366,7 +371,7 @@ pub fn flood_while_server_store_waits(client: &dyn Engine, server: &dyn Engine) 
         matches!(
             store.callback().answer(Some(fixtures::chain("server-p256.pem"))),
             Err(Error::Invalidated { reason: InvalidatedReason::Abandoned })
-        ) || pair.server.resume().is_err(),
+        ) || pair.server.proceed().is_err(),
         "a late answer must not revive the connection"
     );
 }
@@ -376,7 +381,7 @@ pub fn flood_while_server_store_waits(client: &dyn Engine, server: &dyn Engine) 
 /// `stores::client_answers_later`).
 pub fn flood_while_client_store_waits(client: &dyn Engine, server: &dyn Engine) {
     if !client.capabilities().later_client_certificate_answer {
-        return;
+        return crate::skip::skip(format!("{} declares no later client certificate answer (its Unsupported is checked by stores::client_answers_later)", client.name()));
     }
     let store = Arc::new(HeldClientStore::default());
     let c = fixtures::client().with_client_certificate_store(store.clone());
@@ -407,7 +412,7 @@ pub fn answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn Engine)
     let (count, waker) = counting_waker();
     pair.server.set_waker(waker);
     assert_eq!(count.0.load(Ordering::SeqCst), 1, "{}: the answer before set_waker was lost", server.name());
-    pair.server.resume().expect("resume");
+    pair.server.proceed().expect("proceed");
     assert!(!pair.server.is_waiting_for_store(), "{}", server.name());
     pair.handshake();
     // A waker registered after the answer was acted on is not woken again.
@@ -419,7 +424,7 @@ pub fn answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn Engine)
 /// The same for a client store answering later (where the engine can wait).
 pub fn client_answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn Engine) {
     if !client.capabilities().later_client_certificate_answer {
-        return;
+        return crate::skip::skip(format!("{} declares no later client certificate answer (its Unsupported is checked by stores::client_answers_later)", client.name()));
     }
     let store = Arc::new(HeldClientStore::default());
     let c = fixtures::client().with_client_certificate_store(store.clone());
@@ -432,32 +437,29 @@ pub fn client_answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn 
     let (count, waker) = counting_waker();
     pair.client.set_waker(waker);
     assert_eq!(count.0.load(Ordering::SeqCst), 1, "{}: the answer before set_waker was lost", client.name());
-    pair.client.resume().expect("resume");
+    pair.client.proceed().expect("proceed");
     assert!(!pair.client.is_waiting_for_store());
     pair.handshake();
-    assert_eq!(
-        ders(&pair.server.info().peer_certificates),
-        ders(fixtures::chain("client1.pem").certificates())
-    );
+    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 // ---- Error-path bookkeeping -------------------------------------------------------
 
 /// A fault after application data in one input: the data is returned, and
-/// the error comes from the next call, `resume` included.
-pub fn resume_reports_deferred_error(client: &dyn Engine, server: &dyn Engine) {
+/// the error comes from the next call, `proceed` included.
+pub fn proceed_reports_deferred_error(client: &dyn Engine, server: &dyn Engine) {
     let mut pair = Pair::new(client, &fixtures::client(), server, &fixtures::p256_server());
     pair.handshake();
     pair.client.data_from_application(b"before the fault").expect("send");
     let mut input = pair.client_out.take();
     input.extend_from_slice(&craft::record(0x63, 0x0303, &[1, 2, 3]));
     assert_eq!(pair.server.data_from_wire(&input).expect("the data first"), b"before the fault");
-    let deferred = pair.server.resume();
+    let deferred = pair.server.proceed();
     assert!(
         matches!(deferred, Err(Error::BadTlsData { .. })),
-        "resume dropped the deferred error: {deferred:?}"
+        "proceed dropped the deferred error: {deferred:?}"
     );
-    assert!(matches!(pair.server.resume(), Err(Error::Invalidated { .. })));
+    assert!(matches!(pair.server.proceed(), Err(Error::Invalidated { .. })));
 }
 
 /// `send_alert` on an invalidated connection answers `Invalidated`, even
@@ -493,7 +495,7 @@ pub fn wire_close_follows_the_alert(client: &dyn Engine, server: &dyn Engine) {
     // server wrote its flight first, but sent no alert, so the close is
     // immediate (TLS 1.2, where the alert may come in the clear there).
     if !common_versions(client, server).contains(&ProtocolVersion::Tls12) {
-        return;
+        return crate::skip::skip("the pair has no TLS 1.2 in common");
     }
     let c = fixtures::client().with_versions(&[ProtocolVersion::Tls12]).expect("version");
     let mut pair = Pair::new(client, &c, server, &fixtures::p256_server());
@@ -520,7 +522,7 @@ pub fn wire_close_follows_the_alert(client: &dyn Engine, server: &dyn Engine) {
 /// version's): a TLS 1.2 client that sent its second flight.
 pub fn version_known_mid_handshake(client: &dyn Engine, server: &dyn Engine) {
     if !common_versions(client, server).contains(&ProtocolVersion::Tls12) {
-        return;
+        return crate::skip::skip("the pair has no TLS 1.2 in common");
     }
     let c = fixtures::client().with_versions(&[ProtocolVersion::Tls12]).expect("version");
     let mut pair = Pair::new(client, &c, server, &fixtures::p256_server());
@@ -541,7 +543,7 @@ pub fn tls13_level_rules_mid_handshake(client: &dyn Engine, server: &dyn Engine)
     if !client.capabilities().later_client_certificate_answer
         || !common_versions(client, server).contains(&ProtocolVersion::Tls13)
     {
-        return;
+        return crate::skip::skip("needs a client store answering later and TLS 1.3 in common");
     }
     let store = Arc::new(HeldClientStore::default());
     let c = fixtures::client()
@@ -659,13 +661,10 @@ pub fn store_answer_errors_in_handshake(client: &dyn Engine, server: &dyn Engine
     server_store.check(server.name(), false);
     client_store.check(client.name(), true);
     assert_eq!(
-        ders(&pair.client.info().peer_certificates),
+        ders(&pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
-    assert_eq!(
-        ders(&pair.server.info().peer_certificates),
-        ders(fixtures::chain("client1.pem").certificates())
-    );
+    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 /// A client store whose only answer is refused (a chain that reaches none
@@ -700,7 +699,7 @@ pub fn client_store_refused_then_silent(client: &dyn Engine, server: &dyn Engine
         assert!(pair.client.is_waiting_for_store(), "{}", client.name());
         assert!(pair.client_log.errors.is_empty());
         callback.answer(Some(fixtures::chain("client1.pem"))).expect("a good answer after the refused one");
-        pair.client.resume().expect("resume");
+        pair.client.proceed().expect("proceed");
         pair.handshake();
         return;
     }
@@ -722,4 +721,48 @@ pub fn client_store_refused_then_silent(client: &dyn Engine, server: &dyn Engine
             server.name()
         ),
     }
+}
+
+/// `info()` and the peer chain are computed once, when the handshake
+/// completes: later calls (and the data path) never ask the engine again,
+/// and what they return is the chain the peer sent.
+pub fn info_computed_once(client: &dyn Engine, server: &dyn Engine) {
+    let (client, server) = (crate::counting::Counting::new(client), crate::counting::Counting::new(server));
+    struct OneChain;
+    impl ClientCertificateStore for OneChain {
+        fn certificate_chain_for_roots(
+            &self,
+            _roots: &[DistinguishedName],
+            callback: CertificateChainCallback,
+        ) {
+            self.default_certificate_chain(callback);
+        }
+        fn default_certificate_chain(&self, callback: CertificateChainCallback) {
+            callback.answer(Some(fixtures::chain("client1.pem"))).expect("the client chain");
+        }
+    }
+    let c = fixtures::client().with_client_certificate_store(Arc::new(OneChain));
+    let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
+    let mut pair = Pair::new(&client, &c, &server, &s);
+    pair.handshake();
+    let at_handshake = (client.counts.snapshot(), server.counts.snapshot());
+    assert_eq!(at_handshake.0 .1, 1, "{}: the client read the peer chain once", client.name());
+    assert_eq!(at_handshake.1 .1, 1, "{}: the server read the peer chain once", server.name());
+    for _ in 0..3 {
+        pair.client_sends(b"ping");
+        pair.server_sends(b"pong");
+        let (ci, si) = (pair.client.info(), pair.server.info());
+        assert!(ci.handshake_complete && si.handshake_complete);
+        assert_eq!(ci.version, si.version);
+    }
+    assert_eq!(
+        ders(pair.client.peer_certificates()),
+        ders(fixtures::chain("server-p256.pem").certificates())
+    );
+    assert_eq!(ders(pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(
+        (client.counts.snapshot(), server.counts.snapshot()),
+        at_handshake,
+        "info or the peer chain was asked of the engine again after the handshake"
+    );
 }

@@ -20,11 +20,11 @@ fn sends(client: &dyn Engine, server: &dyn Engine, name: &str, with_default: boo
     let mut pair = Pair::new(client, &fixtures::client_for(name), server, &sni_server(with_default));
     pair.handshake();
     assert_eq!(
-        ders(&pair.client.info().peer_certificates),
+        ders(&pair.client.peer_certificates()),
         ders(fixtures::chain(fixture).certificates()),
         "{name}"
     );
-    let seen = pair.server.info().server_name;
+    let seen = pair.server.info().server_name.clone();
     if name.parse::<std::net::IpAddr>().is_err() {
         let seen = seen.unwrap_or_else(|| panic!("the server saw no SNI for {name}"));
         assert!(seen.eq_ignore_ascii_case(name), "{seen} for {name}");

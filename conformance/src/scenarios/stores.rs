@@ -110,7 +110,7 @@ fn assert_waiting(pair: &Pair) {
 }
 
 /// The store answers after its method returned, on the same thread; the
-/// waker is woken, `resume` sends the flight without the client sending
+/// waker is woken, `proceed` sends the flight without the client sending
 /// anything.
 pub fn server_answers_later_same_thread(client: &dyn Engine, server: &dyn Engine) {
     if later_server_answer_unsupported(client, server) {
@@ -123,16 +123,16 @@ pub fn server_answers_later_same_thread(client: &dyn Engine, server: &dyn Engine
     pair.run();
     assert_waiting(&pair);
     // Nothing happens without the answer.
-    assert!(pair.server.resume().expect("resume").is_empty());
+    assert!(pair.server.proceed().expect("proceed").is_empty());
     assert!(pair.server_out.is_empty());
     store.callback().answer(Some(fixtures::chain("server-p256.pem"))).expect("answer");
     assert_eq!(signal.count.load(Ordering::SeqCst), 1);
     assert!(pair.client_out.is_empty(), "the client had nothing to send");
-    pair.server.resume().expect("resume");
-    assert!(!pair.server_out.is_empty(), "resume wrote the server's flight");
+    pair.server.proceed().expect("proceed");
+    assert!(!pair.server_out.is_empty(), "proceed wrote the server's flight");
     pair.handshake();
     assert_eq!(
-        ders(&pair.client.info().peer_certificates),
+        ders(&pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
 }
@@ -152,7 +152,7 @@ pub fn server_answers_from_other_thread(client: &dyn Engine, server: &dyn Engine
     rx.recv_timeout(Duration::from_secs(10)).expect("the store's thread woke the connection");
     assert!(start.elapsed() >= delay);
     assert_eq!(signal.count.load(Ordering::SeqCst), 1);
-    pair.server.resume().expect("resume");
+    pair.server.proceed().expect("proceed");
     pair.handshake();
     pair.client_sends(b"after a slow store");
     assert_eq!(pair.server_log.received, b"after a slow store");
@@ -181,7 +181,7 @@ pub fn server_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         );
     }
     assert_eq!(
-        ders(&pair.client.info().peer_certificates),
+        ders(&pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
 }
@@ -208,7 +208,7 @@ pub fn peer_bytes_kept_while_waiting(client: &dyn Engine, server: &dyn Engine) {
         }
         assert_waiting(&pair);
         store.callback().answer(Some(fixtures::chain("server-p256.pem"))).expect("answer");
-        let result = pair.server.resume();
+        let result = pair.server.proceed();
         let e = match result {
             Err(e @ Error::BadTlsData { alert_sent: Some(_), .. }) => e,
             other => panic!("split={split}: the kept bytes were not processed: {other:?}"),
@@ -227,10 +227,7 @@ pub fn client_answers_synchronously(client: &dyn Engine, server: &dyn Engine) {
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.handshake();
-    assert_eq!(
-        ders(&pair.server.info().peer_certificates),
-        ders(fixtures::chain("client1.pem").certificates())
-    );
+    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 /// A client store that keeps the callback.
@@ -260,10 +257,10 @@ pub fn client_answers_later(client: &dyn Engine, server: &dyn Engine) {
     if client.capabilities().later_client_certificate_answer {
         assert!(pair.client.is_waiting_for_store());
         callback.answer(Some(fixtures::chain("client1.pem"))).expect("answer");
-        pair.client.resume().expect("resume");
+        pair.client.proceed().expect("proceed");
         pair.handshake();
         assert_eq!(
-            ders(&pair.server.info().peer_certificates),
+            ders(&pair.server.peer_certificates()),
             ders(fixtures::chain("client1.pem").certificates())
         );
     } else {
@@ -316,7 +313,7 @@ pub fn client_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         answers[1]
     );
     assert_eq!(
-        ders(&pair.server.info().peer_certificates),
+        ders(&pair.server.peer_certificates()),
         ders(fixtures::chain("client1.pem").certificates()),
         "the first answer stands"
     );

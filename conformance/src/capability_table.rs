@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use crate::{AlertSending, Capabilities, CipherSuite, KeyType, ProtocolVersion};
+use wiretls_core::{AlertSending, Capabilities, CipherSuite, KeyType, ProtocolVersion};
 
 /// The order of the columns, whichever engines a table holds.
 pub const COLUMN_ORDER: &[&str] = &["rustls", "rustls-ring", "openssl", "boring", "native-tls"];

@@ -22,7 +22,7 @@ pub trait Engine: Send + Sync {
     fn capabilities(&self) -> &Capabilities;
 
     /// A client session for `config`. The session's first flight is taken
-    /// by the [`Connection`](crate::Connection) through [`Session::resume`].
+    /// by the [`Connection`](crate::Connection) through [`Session::proceed`].
     ///
     /// # Errors
     /// Configuration errors and [`Error::Unsupported`].
@@ -170,7 +170,7 @@ pub trait Session: Send {
     ///
     /// # Errors
     /// As [`Session::read_tls`].
-    fn resume(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error>;
+    fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error>;
 
     /// Send `close_notify`.
     ///
@@ -187,8 +187,14 @@ pub trait Session: Send {
     /// Where the session stands.
     fn status(&self) -> SessionStatus;
 
-    /// The negotiated parameters so far.
+    /// The negotiated parameters so far, without the peer's chain. The
+    /// connection asks after each call while the handshake runs, and once
+    /// more when it completed; never after.
     fn info(&self) -> ConnectionInfo;
+
+    /// The peer's certificates as it sent them, leaf first (empty when it
+    /// sent none). Asked once, when the handshake completed.
+    fn peer_certificates(&self) -> Vec<crate::Certificate>;
 
     /// The connection ended with a fatal error: forget resumption data.
     fn forget_session(&mut self) {}
