@@ -46,6 +46,7 @@ pub fn aws_lc(aead: Aead, rounds: usize) -> Rates {
         Aead::Aes128Gcm => (&AES_128_GCM, 16),
         Aead::Aes256Gcm => (&AES_256_GCM, 32),
         Aead::ChaCha20Poly1305 => (&CHACHA20_POLY1305, 32),
+        other => panic!("no AEAD ceiling for {other:?}: add it here"),
     };
     let key = LessSafeKey::new(UnboundKey::new(algorithm, &vec![7u8; key_len]).expect("AEAD key"));
     let nonce = || Nonce::assume_unique_for_key([1u8; 12]);

@@ -178,7 +178,7 @@ impl BulkRun {
                 setup.version, setup.suite
             ));
         }
-        let mut run = BulkRun {
+        let mut run = Self {
             client,
             server,
             data: vec![0x5au8; write_size],

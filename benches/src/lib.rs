@@ -45,12 +45,12 @@ pub struct Plan {
 
 impl Plan {
     /// The quick mode CI runs.
-    pub const QUICK: Plan = Plan { runs: 4, bulk_bytes: 2 << 20, handshakes: 20, ceiling_rounds: 256 };
+    pub const QUICK: Self = Self { runs: 4, bulk_bytes: 2 << 20, handshakes: 20, ceiling_rounds: 256 };
     /// The full run behind docs/benchmarks.md.
-    pub const FULL: Plan = Plan { runs: 12, bulk_bytes: 16 << 20, handshakes: 100, ceiling_rounds: 4096 };
+    pub const FULL: Self = Self { runs: 12, bulk_bytes: 16 << 20, handshakes: 100, ceiling_rounds: 4096 };
 
     /// The plan an engine binary's arguments ask for.
-    pub fn from_args(args: &[String]) -> Plan {
+    pub fn from_args(args: &[String]) -> Self {
         if args.iter().any(|a| a == "--quick") {
             Self::QUICK
         } else {

@@ -99,7 +99,7 @@ impl Path for NativeRustls {
     fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         let mut clients = self.clients.borrow_mut();
         let config = match clients.get(setup) {
-            Some(config) => config.clone(),
+            Some(config) => Arc::clone(config),
             None => {
                 let mut roots = RootCertStore::empty();
                 for cert in fixtures::roots().certificates() {
@@ -111,7 +111,7 @@ impl Path for NativeRustls {
                     .with_root_certificates(roots)
                     .with_no_client_auth();
                 config.resumption = rustls::client::Resumption::disabled();
-                clients.entry(*setup).or_insert(Arc::new(config)).clone()
+                Arc::clone(clients.entry(*setup).or_insert(Arc::new(config)))
             }
         };
         let name = ServerName::try_from(fixtures::SERVER_NAME).map_err(|e| e.to_string())?;
@@ -125,7 +125,7 @@ impl Path for NativeRustls {
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         let mut servers = self.servers.borrow_mut();
         let config = match servers.get(setup) {
-            Some(config) => config.clone(),
+            Some(config) => Arc::clone(config),
             None => {
                 let chain = fixtures::chain(setup.key);
                 let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
@@ -135,7 +135,7 @@ impl Path for NativeRustls {
                     .with_no_client_auth()
                     .with_single_cert(certs, chain.private_key().der().clone_key())
                     .map_err(|e| e.to_string())?;
-                servers.entry(*setup).or_insert(Arc::new(config)).clone()
+                Arc::clone(servers.entry(*setup).or_insert(Arc::new(config)))
             }
         };
         let mut conn = ServerConnection::new(config).map_err(|e| e.to_string())?;

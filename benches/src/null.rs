@@ -127,7 +127,7 @@ impl Session for NullSession {
     }
 
     fn status(&self) -> SessionStatus {
-        SessionStatus { handshaking: !self.established, waiting_for_store: false, peer_closed: false }
+        SessionStatus::new(!self.established)
     }
 
     fn info(&self) -> ConnectionInfo {

@@ -23,7 +23,7 @@ pub struct Stat {
 
 impl Stat {
     /// The statistics of `values` (`None` when empty).
-    pub fn of(values: &[f64]) -> Option<Stat> {
+    pub fn of(values: &[f64]) -> Option<Self> {
         if values.is_empty() {
             return None;
         }
@@ -31,7 +31,7 @@ impl Stat {
         v.sort_by(f64::total_cmp);
         let n = v.len();
         let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
-        Some(Stat { median, min: v[0], max: v[n - 1] })
+        Some(Self { median, min: v[0], max: v[n - 1] })
     }
 }
 

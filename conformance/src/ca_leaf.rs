@@ -147,7 +147,7 @@ pub fn client_vs_s_server_presenting(
 ///
 /// # Panics
 /// When the engine accepts it or reports something else.
-pub fn assert_ca_end_entity_refused(engine: &dyn wiretls_core::Engine) {
+pub fn assert_ca_end_entity_refused(engine: &dyn Engine) {
     use wiretls_core::{AlertDescription, CertificateProblem, Error};
     let ca = SelfSigned::make(true);
     let (result, server) = client_vs_s_server_presenting(engine, &ca);

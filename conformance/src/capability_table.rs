@@ -63,6 +63,7 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
             AlertSending::CloseNotifyOnly => "close_notify only (others Unsupported)",
             AlertSending::FatalOnly => "fatal alerts and close_notify",
             AlertSending::Any => "any",
+            _ => "(a kind this table does not know yet)",
         }
         .into()
     });

@@ -53,12 +53,12 @@ impl Engine for Counting<'_> {
 
     fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
         let inner = self.inner.start_client(config, context)?;
-        Ok(Box::new(CountingSession { inner, counts: self.counts.clone() }))
+        Ok(Box::new(CountingSession { inner, counts: Arc::clone(&self.counts) }))
     }
 
     fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
         let inner = self.inner.start_server(config, context)?;
-        Ok(Box::new(CountingSession { inner, counts: self.counts.clone() }))
+        Ok(Box::new(CountingSession { inner, counts: Arc::clone(&self.counts) }))
     }
 
     fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {

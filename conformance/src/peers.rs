@@ -43,7 +43,7 @@ impl Process {
             readers.push(Box::new(err));
         }
         for mut reader in readers {
-            let sink = output.clone();
+            let sink = Arc::clone(&output);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = reader.read(&mut buf) {

@@ -374,7 +374,7 @@ impl RemoteSessionParts {
             Question::Default => (None, Vec::new()),
         };
         let (slot, callback) =
-            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), self.waker.clone());
+            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), Arc::clone(&self.waker));
         if let Err(e) = self.store.ask(server_name.as_deref(), &roots, callback) {
             return ToPeer::StorePanicked(match e {
                 Error::CallbackPanicked { message, .. } => message,
@@ -425,7 +425,7 @@ impl RemoteEngine {
             .insert(id, Arc::downgrade(&hooks));
         match self.link.call(&ToPeer::Start { session: id, config, verify: context.verify.is_some() }) {
             FromPeer::Started(Ok(status)) => {
-                Ok(Box::new(RemoteSession { id, link: self.link.clone(), hooks, status, side }))
+                Ok(Box::new(RemoteSession { id, link: Arc::clone(&self.link), hooks, status, side }))
             }
             FromPeer::Started(Err(e)) => Err(e),
             _ => panic!("unexpected answer to Start"),
@@ -481,6 +481,12 @@ impl Engine for RemoteEngine {
             ClientAuth::None => (0, Vec::new()),
             ClientAuth::Optional(t) => (1, ders(t.certificates())),
             ClientAuth::Required(t) => (2, ders(t.certificates())),
+            _ => {
+                return Err(Error::Unsupported {
+                    engine: self.name(),
+                    feature: wiretls_core::Feature::NewerSetting("this client authentication mode"),
+                })
+            }
         };
         let config = Config::Server {
             common: common(
@@ -495,17 +501,25 @@ impl Engine for RemoteEngine {
             client_trust,
             ca_names: tls.client_ca_names(),
         };
-        self.start(config, StoreRef::Server(tls.certificates().clone()), context, Side::Server)
+        self.start(config, StoreRef::Server(Arc::clone(tls.certificates())), context, Side::Server)
     }
 
     fn check_chain(&self, check: &ChainCheck<'_>) -> Result<(), Error> {
+        let peer_name = match check.peer_name {
+            None => None,
+            Some(PeerName::Dns(d)) => Some((false, d.to_owned())),
+            Some(PeerName::Ip(ip)) => Some((true, ip.to_string())),
+            Some(_) => {
+                return Err(Error::Unsupported {
+                    engine: self.name(),
+                    feature: wiretls_core::Feature::NewerSetting("this kind of peer name"),
+                })
+            }
+        };
         let request = Check {
             trust: ders(check.trust.certificates()),
             chain: ders(check.chain),
-            peer_name: check.peer_name.map(|n| match n {
-                PeerName::Dns(d) => (false, d.to_owned()),
-                PeerName::Ip(ip) => (true, ip.to_string()),
-            }),
+            peer_name,
             presented_by: check.presented_by,
             at_secs: check.at.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_secs()),
         };
@@ -759,13 +773,13 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
                 tls = tls.with_trust_root(TrustStore::new(certs(trust)?)?);
             }
             if *store {
-                tls = tls.with_client_certificate_store(Arc::new(ProxyStore(state.clone())));
+                tls = tls.with_client_certificate_store(Arc::new(ProxyStore(Arc::clone(state))));
             }
             Ok(Built::Client(tls))
         }
         Config::Server { common, dh_params, client_auth, client_trust, ca_names } => {
             let (suites, versions, groups, alpn) = apply_common(common);
-            let mut tls = ServerTls::new(Arc::new(ProxyStore(state.clone())))
+            let mut tls = ServerTls::new(Arc::new(ProxyStore(Arc::clone(state))))
                 .with_cipher_suites(&suites)
                 .with_versions(&versions)?
                 .with_alpn_protocols(&alpn)?
@@ -960,7 +974,7 @@ fn start_session(
         Built::Client(tls) => tls.trust_root().ok(),
         Built::Server(tls) => tls.client_auth().trust_store().cloned(),
     };
-    let proxy: Box<dyn VerifyCallback> = Box::new(ProxyVerify { state: state.clone(), session });
+    let proxy: Box<dyn VerifyCallback> = Box::new(ProxyVerify { state: Arc::clone(state), session });
     let context = SessionContext::new(verify.then(|| VerifyHook::new(proxy, trust)));
     let s = match &built {
         Built::Client(tls) => state.engine.start_client(tls, context)?,

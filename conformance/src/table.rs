@@ -48,6 +48,7 @@ pub fn compatible(suite: S, key: K) -> bool {
         SuiteAuth::Any => true,
         SuiteAuth::Ecdsa => key.is_ecdsa_family(),
         SuiteAuth::Rsa => key == K::Rsa,
+        other => panic!("the suite table does not know the authentication {other:?}: extend it"),
     }
 }
 

@@ -189,7 +189,7 @@ fn sni_store_groups_and_selects() {
 fn chain_callbacks_refuse_bad_answers_and_second_answers() {
     let woken = Arc::new(wiretls_core::engine::StoreWaker::default());
     let roots = vec![fixtures::ca("client-root-ca.pem").subject().clone()];
-    let (request, callback) = ChainRequest::new(Some(roots), woken.clone());
+    let (request, callback) = ChainRequest::new(Some(roots), Arc::clone(&woken));
     // A chain that reaches none of the roots.
     assert!(matches!(
         callback.answer(Some(fixtures::chain("client2.pem"))),

@@ -15,6 +15,7 @@ pub enum AlertLevel {
 
 impl AlertLevel {
     /// The wire value of this level (1 or 2).
+    #[must_use]
     pub const fn wire(self) -> u8 {
         match self {
             Self::Warning => 1,
@@ -23,6 +24,7 @@ impl AlertLevel {
     }
 
     /// The level for a wire value, or `None` for a value no RFC defines.
+    #[must_use]
     pub const fn from_wire(value: u8) -> Option<Self> {
         match value {
             1 => Some(Self::Warning),
@@ -43,6 +45,7 @@ impl fmt::Display for AlertLevel {
 
 /// What the specifications say about the level of one alert description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LevelRule {
     /// Only `fatal` is allowed ("This message is always fatal").
     AlwaysFatal,
@@ -186,11 +189,13 @@ alert_table! {
 
 impl AlertDescription {
     /// The description for a wire value, known or not.
+    #[must_use]
     pub const fn from_wire(value: u8) -> Self {
         Self(value)
     }
 
     /// The wire value.
+    #[must_use]
     pub const fn wire(self) -> u8 {
         self.0
     }
@@ -249,6 +254,7 @@ pub struct Alert {
 
 impl Alert {
     /// A fatal alert.
+    #[must_use]
     pub const fn fatal(description: AlertDescription) -> Self {
         Self { level: AlertLevel::Fatal, description }
     }
@@ -256,6 +262,7 @@ impl Alert {
     /// The alert as an unencrypted TLS record. Only valid before any
     /// record protection is in place (in answer to a ClientHello), which is
     /// where engines without a way to send an arbitrary alert use it.
+    #[must_use]
     pub const fn plaintext_record(self) -> [u8; 7] {
         [21, 3, 3, 0, 2, self.level.wire(), self.description.wire()]
     }

@@ -16,6 +16,7 @@ use crate::error::{Error, Malformed};
 /// The kind of public key a certificate carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum KeyType {
     /// ECDSA over NIST P-256.
     EcdsaP256,
@@ -33,9 +34,10 @@ pub enum KeyType {
 
 impl KeyType {
     /// The key types the conformance table covers.
-    pub const COMMON: &'static [KeyType] = &[Self::EcdsaP256, Self::EcdsaP384, Self::Ed25519, Self::Rsa];
+    pub const COMMON: &'static [Self] = &[Self::EcdsaP256, Self::EcdsaP384, Self::Ed25519, Self::Rsa];
 
     /// Whether TLS 1.2 ECDSA suites (`TLS_ECDHE_ECDSA_*`) can use this key.
+    #[must_use]
     pub const fn is_ecdsa_family(self) -> bool {
         matches!(self, Self::EcdsaP256 | Self::EcdsaP384 | Self::EcdsaP521 | Self::Ed25519)
     }
@@ -58,11 +60,13 @@ impl PrivateKey {
     }
 
     /// The key as rustls-pki-types sees it (for engines).
+    #[must_use]
     pub fn der(&self) -> &PrivateKeyDer<'static> {
         &self.0
     }
 
     /// The key's DER bytes.
+    #[must_use]
     pub fn secret_der(&self) -> &[u8] {
         self.0.secret_der()
     }
@@ -70,6 +74,7 @@ impl PrivateKey {
     /// The key as PKCS#8 v1 DER, when it is a PKCS#8 v2 key (RFC 5958, with
     /// the public key attached, as rcgen and *ring* write Ed25519 keys):
     /// OpenSSL 3.0 and BoringSSL read only v1. `None` for any other key.
+    #[must_use]
     pub fn pkcs8_v1_der(&self) -> Option<Vec<u8>> {
         use pkcs8::der::Encode;
         let mut info = pkcs8::PrivateKeyInfo::try_from(self.secret_der()).ok()?;
@@ -101,6 +106,7 @@ impl DistinguishedName {
     }
 
     /// The DER bytes.
+    #[must_use]
     pub fn der(&self) -> &[u8] {
         &self.0
     }
@@ -151,75 +157,89 @@ impl Certificate {
 
     /// This certificate with `key` attached (the key is not checked against
     /// the certificate here; engines check it when they load the chain).
+    #[must_use]
     pub fn with_private_key(self, key: PrivateKey) -> Self {
         Self { key: Some(key), ..self }
     }
 
     /// This certificate without its private key.
+    #[must_use]
     pub fn without_private_key(self) -> Self {
         Self { key: None, ..self }
     }
 
     /// The DER (ASN.1) bytes: the seed's `get_asn1_bytes()`.
     #[doc(alias = "get_asn1_bytes")]
+    #[must_use]
     pub fn der(&self) -> &CertificateDer<'static> {
         &self.inner.der
     }
 
     /// The private key attached to this certificate, if any.
+    #[must_use]
     pub fn private_key(&self) -> Option<&PrivateKey> {
         self.key.as_ref()
     }
 
     /// Whether this is a CA certificate (`basicConstraints cA=TRUE`). The
     /// seed: a "leaf" is a non-CA certificate.
+    #[must_use]
     pub fn is_ca(&self) -> bool {
         self.inner.is_ca
     }
 
     /// Whether this is a leaf (not a CA).
+    #[must_use]
     pub fn is_leaf(&self) -> bool {
         !self.inner.is_ca
     }
 
     /// The subject name in DER.
+    #[must_use]
     pub fn subject(&self) -> &DistinguishedName {
         &self.inner.subject
     }
 
     /// The issuer name in DER.
+    #[must_use]
     pub fn issuer(&self) -> &DistinguishedName {
         &self.inner.issuer
     }
 
     /// The subject as text (RFC 4514 style), for messages.
+    #[must_use]
     pub fn subject_text(&self) -> &str {
         &self.inner.subject_text
     }
 
     /// The DNS names of the subjectAltName extension, as written (wildcards included).
+    #[must_use]
     pub fn dns_names(&self) -> &[String] {
         &self.inner.dns_names
     }
 
     /// The IP addresses of the subjectAltName extension.
+    #[must_use]
     pub fn ip_addresses(&self) -> &[std::net::IpAddr] {
         &self.inner.ip_addresses
     }
 
     /// The kind of public key.
+    #[must_use]
     pub fn key_type(&self) -> KeyType {
         self.inner.key_type
     }
 
     /// Whether the subject and issuer names are the same.
+    #[must_use]
     pub fn is_self_issued(&self) -> bool {
         self.inner.subject == self.inner.issuer
     }
 
     /// Whether `issuer` could have issued `self`: its subject is our issuer
     /// and, where both key identifiers are present, they agree.
-    pub fn is_issued_by(&self, issuer: &Certificate) -> bool {
+    #[must_use]
+    pub fn is_issued_by(&self, issuer: &Self) -> bool {
         if self.inner.issuer != issuer.inner.subject {
             return false;
         }
@@ -232,6 +252,7 @@ impl Certificate {
     /// Whether the leaf is valid for `name`: DNS names matched against the
     /// subjectAltName DNS entries (exact or wildcard, case-insensitive), IP
     /// literals against the IP entries.
+    #[must_use]
     pub fn matches_name(&self, name: &str) -> bool {
         if let Ok(ip) = name.parse::<std::net::IpAddr>() {
             return self.inner.ip_addresses.contains(&ip);
@@ -239,7 +260,7 @@ impl Certificate {
         self.inner.dns_names.iter().any(|pattern| crate::name::dns_name_matches(pattern, name))
     }
 
-    pub(crate) fn same_der(&self, other: &Certificate) -> bool {
+    pub(crate) fn same_der(&self, other: &Self) -> bool {
         self.inner.der.as_ref() == other.inner.der.as_ref()
     }
 }

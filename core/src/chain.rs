@@ -30,7 +30,7 @@ impl CertificateChain {
     /// `ServerCertificateChain(chain)` takes an unordered set).
     ///
     /// # Errors
-    /// See the [module rules](self).
+    /// See the rules on [`CertificateChain`].
     pub fn new(certificates: impl IntoIterator<Item = Certificate>) -> Result<Self, Error> {
         let mut pool = dedup(certificates);
         let leaf_index = single_leaf(&pool)?;
@@ -48,7 +48,7 @@ impl CertificateChain {
     ///
     /// # Errors
     /// [`Error::Malformed`] for bad PEM or DER, a section that is neither a
-    /// certificate nor a private key, and the [module rules](self).
+    /// certificate nor a private key, and the rules on [`CertificateChain`].
     pub fn from_pem(pem: &[u8]) -> Result<Self, Error> {
         let (certs, key) = read_pem(pem)?;
         Self::from_parts(certs, key)
@@ -105,11 +105,13 @@ impl CertificateChain {
     }
 
     /// The leaf (with its key).
+    #[must_use]
     pub fn leaf(&self) -> &Certificate {
         &self.certs[0]
     }
 
     /// The leaf's private key.
+    #[must_use]
     pub fn private_key(&self) -> &PrivateKey {
         // Invariant: check_keys ran in every constructor.
         match self.certs[0].private_key() {
@@ -119,12 +121,14 @@ impl CertificateChain {
     }
 
     /// All certificates, leaf first, each followed by its issuer.
+    #[must_use]
     pub fn certificates(&self) -> &[Certificate] {
         &self.certs
     }
 
     /// Whether this chain reaches one of `roots`: some certificate in it is
     /// named by, or was issued by, one of the names.
+    #[must_use]
     pub fn reaches_any(&self, roots: &[DistinguishedName]) -> bool {
         self.certs.iter().any(|c| roots.contains(c.subject()) || roots.contains(c.issuer()))
     }
@@ -191,12 +195,14 @@ impl TrustStore {
     }
 
     /// The trusted certificates.
+    #[must_use]
     pub fn certificates(&self) -> &[Certificate] {
         &self.certs
     }
 
     /// The subject names of the trusted certificates (what a server puts in
     /// its CertificateRequest).
+    #[must_use]
     pub fn subjects(&self) -> Vec<DistinguishedName> {
         self.certs.iter().map(|c| c.subject().clone()).collect()
     }
@@ -205,6 +211,7 @@ impl TrustStore {
     /// so that the verify callback sees leaf to root-most certificate. The
     /// presented chain's order is kept; the root is appended when a trusted
     /// certificate issued its last element and is not already there.
+    #[must_use]
     pub fn complete_chain(&self, presented: &[Certificate]) -> Vec<Certificate> {
         let mut chain = presented.to_vec();
         if let Some(last) = presented.last() {

@@ -198,6 +198,7 @@ impl ClientTls {
     common_accessors!();
 
     /// Trust these CAs instead of the system's (the seed's `trust_root`).
+    #[must_use]
     pub fn with_trust_root(mut self, trust_root: TrustStore) -> Self {
         self.trust_root = Some(trust_root);
         self.common.prepared = Prepared::default();
@@ -215,6 +216,7 @@ impl ClientTls {
     /// Turn session resumption on (the default) or off. Sessions are kept
     /// per `ClientTls` value (and its clones), per server name, and dropped
     /// when a connection ends with a fatal alert.
+    #[must_use]
     pub fn with_resumption(mut self, enabled: bool) -> Self {
         self.resumption = enabled;
         self.common.prepared = Prepared::default();
@@ -222,12 +224,14 @@ impl ClientTls {
     }
 
     /// The server name given to [`ClientTls::new`].
+    #[must_use]
     pub fn server_hostname(&self) -> &str {
         &self.server_hostname
     }
 
     /// The trust store given with [`ClientTls::with_trust_root`], if any
     /// (`None`: the system's).
+    #[must_use]
     pub fn custom_trust_root(&self) -> Option<&TrustStore> {
         self.trust_root.as_ref()
     }
@@ -245,11 +249,13 @@ impl ClientTls {
     }
 
     /// The client certificate store, if any.
+    #[must_use]
     pub fn client_certificate_store(&self) -> Option<&Arc<dyn ClientCertificateStore>> {
         self.client_certificate_store.as_ref()
     }
 
     /// Whether session resumption is on.
+    #[must_use]
     pub fn resumption(&self) -> bool {
         self.resumption
     }
@@ -287,7 +293,7 @@ impl ClientTls {
     ) -> Result<Connection, Error> {
         self.common.check()?;
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, self.trust_root.clone())));
-        let (waker, hook) = (context.waker.clone(), context.verify.clone());
+        let (waker, hook) = (Arc::clone(&context.waker), context.verify.clone());
         let session = engine.start_client(self, context)?;
         Connection::new(Side::Client, session, wire, waker, hook)
     }
@@ -307,6 +313,7 @@ impl fmt::Debug for ClientTls {
 
 /// Whether, and how, a server asks clients for certificates.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub enum ClientAuth {
     /// Do not ask (the default).
     #[default]
@@ -319,6 +326,7 @@ pub enum ClientAuth {
 
 impl ClientAuth {
     /// The trust store, when certificates are asked for.
+    #[must_use]
     pub fn trust_store(&self) -> Option<&TrustStore> {
         match self {
             Self::None => None,
@@ -373,11 +381,13 @@ impl DhParams {
     }
 
     /// The DER bytes.
+    #[must_use]
     pub fn der(&self) -> &[u8] {
         &self.der
     }
 
     /// The PEM text.
+    #[must_use]
     pub fn to_pem(&self) -> String {
         pem::encode(&pem::Pem::new("DH PARAMETERS", self.der.to_vec()))
     }
@@ -430,6 +440,7 @@ impl ServerTls {
     /// let server = ServerTls::from_chain(CertificateChain::from_pem(&pem)?);
     /// # Ok::<(), wiretls_core::Error>(())
     /// ```
+    #[must_use]
     pub fn from_chain(chain: crate::CertificateChain) -> Self {
         Self::new(Arc::new(crate::ServerCertificateChain::from(chain)))
     }
@@ -438,6 +449,7 @@ impl ServerTls {
 
     /// Use these parameters for TLS 1.2 DHE suites (the seed's `dh_params`).
     /// An engine without DHE support refuses them with [`Error::Unsupported`].
+    #[must_use]
     pub fn with_dh_params(mut self, dh_params: DhParams) -> Self {
         self.dh_params = Some(dh_params);
         self.common.prepared = Prepared::default();
@@ -445,6 +457,7 @@ impl ServerTls {
     }
 
     /// Ask clients for certificates.
+    #[must_use]
     pub fn with_client_auth(mut self, client_auth: ClientAuth) -> Self {
         self.client_auth = client_auth;
         self.common.prepared = Prepared::default();
@@ -454,6 +467,7 @@ impl ServerTls {
     /// Whether the CertificateRequest names the trusted client CAs (the
     /// default). Without names, clients use their store's
     /// `default_certificate_chain`.
+    #[must_use]
     pub fn with_client_ca_names(mut self, send: bool) -> Self {
         self.client_ca_names = send;
         self.common.prepared = Prepared::default();
@@ -461,21 +475,25 @@ impl ServerTls {
     }
 
     /// Whether the CertificateRequest names the trusted client CAs.
+    #[must_use]
     pub fn client_ca_names(&self) -> bool {
         self.client_ca_names
     }
 
     /// The certificate source.
+    #[must_use]
     pub fn certificates(&self) -> &Arc<dyn ServerCertificates> {
         &self.certificates
     }
 
     /// The DH parameters, if any.
+    #[must_use]
     pub fn dh_params(&self) -> Option<&DhParams> {
         self.dh_params.as_ref()
     }
 
     /// The client-certificate policy.
+    #[must_use]
     pub fn client_auth(&self) -> &ClientAuth {
         &self.client_auth
     }
@@ -519,7 +537,7 @@ impl ServerTls {
         }
         let trust = self.client_auth.trust_store().cloned();
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, trust)));
-        let (waker, hook) = (context.waker.clone(), context.verify.clone());
+        let (waker, hook) = (Arc::clone(&context.waker), context.verify.clone());
         let session = engine.start_server(self, context)?;
         Connection::new(Side::Server, session, wire, waker, hook)
     }
@@ -603,6 +621,7 @@ type PreparedSlot = (TypeId, Arc<dyn Any + Send + Sync>);
 impl Prepared {
     /// An id unique in this process for this configuration (shared by its
     /// clones, new after any change).
+    #[must_use]
     pub fn id(&self) -> u64 {
         self.id
     }
@@ -619,7 +638,7 @@ impl Prepared {
         {
             let slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some((_, value)) = slots.iter().find(|(t, _)| *t == id) {
-                if let Ok(value) = value.clone().downcast::<T>() {
+                if let Ok(value) = Arc::clone(value).downcast::<T>() {
                     return Ok(value);
                 }
             }
@@ -629,11 +648,11 @@ impl Prepared {
         let made = Arc::new(make()?);
         let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, value)) = slots.iter().find(|(t, _)| *t == id) {
-            if let Ok(value) = value.clone().downcast::<T>() {
+            if let Ok(value) = Arc::clone(value).downcast::<T>() {
                 return Ok(value);
             }
         }
-        slots.push((id, made.clone()));
+        slots.push((id, Arc::clone(&made) as Arc<dyn Any + Send + Sync>));
         Ok(made)
     }
 }

@@ -47,6 +47,7 @@ pub struct ConnectionInfo {
 
 impl ConnectionInfo {
     /// Nothing negotiated yet (for engines, which fill in the fields).
+    #[must_use]
     pub fn new(side: Side) -> Self {
         Self {
             side,
@@ -241,7 +242,7 @@ impl Connection {
     }
 
     /// Continue a handshake that waited for a certificate store's answer
-    /// (see [`crate::store`]): the next flight is written to the wire, and
+    /// (see [`CertificateChainCallback`](crate::CertificateChainCallback)): the next flight is written to the wire, and
     /// the application data that peer bytes kept meanwhile held is returned.
     /// Does nothing while no answer is there. Any `data_from_wire` call
     /// resumes too.
@@ -366,11 +367,13 @@ impl Connection {
     }
 
     /// Which end this is.
+    #[must_use]
     pub fn side(&self) -> Side {
         self.side
     }
 
     /// The handshake has not completed.
+    #[must_use]
     pub fn is_handshaking(&self) -> bool {
         self.session.status().handshaking
     }
@@ -378,17 +381,20 @@ impl Connection {
     /// The handshake waits for a certificate store: the store was asked and
     /// the handshake has not gone on with its answer yet (it may have
     /// answered: [`Connection::proceed`] goes on). The same on every engine.
+    #[must_use]
     pub fn is_waiting_for_store(&self) -> bool {
         self.session.status().waiting_for_store
     }
 
     /// The peer's `close_notify` arrived.
+    #[must_use]
     pub fn is_peer_closed(&self) -> bool {
         self.peer_closed
     }
 
     /// `Some(immediate)` once the connection asked its wire to close (the
     /// `immediate` flag of that `wire_close` call), `None` before.
+    #[must_use]
     pub fn close_requested(&self) -> Option<bool> {
         self.close_requested
     }
@@ -402,6 +408,7 @@ impl Connection {
     }
 
     /// The connection is invalidated: the error that caused it.
+    #[must_use]
     pub fn invalidated_by(&self) -> Option<&Error> {
         self.failed.as_ref()
     }
@@ -484,7 +491,7 @@ impl Connection {
     /// plain record: nothing is encrypted before a server's store answered)
     /// and invalidate.
     fn refuse_flood(&mut self) -> Error {
-        let description = crate::AlertDescription::UNEXPECTED_MESSAGE;
+        let description = AlertDescription::UNEXPECTED_MESSAGE;
         let alert = Alert { level: AlertLevel::Fatal, description };
         let sent = self.call_engine(|session, out| {
             session.send_alert(alert, out).or_else(|_| {

@@ -297,8 +297,8 @@ impl Error {
     ///
     /// # Errors
     /// [`Error::CallbackPanicked`] when `f` panicked.
-    pub fn catch_callback<T>(callback: Callback, f: impl FnOnce() -> T) -> Result<T, Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| Error::CallbackPanicked {
+    pub fn catch_callback<T>(callback: Callback, f: impl FnOnce() -> T) -> Result<T, Self> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| Self::CallbackPanicked {
             callback,
             message: panic_message(&*payload),
             alert_sent: None,
@@ -320,6 +320,7 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Who is to blame for an [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Blame {
     /// The peer sent something wrong, or an alert.
     Peer,
@@ -335,6 +336,7 @@ pub enum Blame {
 
 impl Error {
     /// Who is to blame.
+    #[must_use]
     pub fn blame(&self) -> Blame {
         match self {
             Self::AlertReceived { .. } | Self::BadTlsData { .. } | Self::PeerCertificate { .. } => {
@@ -361,6 +363,7 @@ impl Error {
 
     /// The alert this error put on the wire, if any: the one mapping from
     /// errors to alerts that every engine reports through.
+    #[must_use]
     pub fn alert_sent(&self) -> Option<AlertDescription> {
         match self {
             Self::BadTlsData { alert_sent, .. }
@@ -405,26 +408,28 @@ impl Error {
 impl BadData {
     /// The alert a peer fault of this kind requires (RFC 8446
     /// section 6.2 and RFC 5246 section 7.2).
+    #[must_use]
     pub fn alert(self) -> Option<AlertDescription> {
         Some(match self {
-            BadData::Decrypt => AlertDescription::BAD_RECORD_MAC,
-            BadData::Decode => AlertDescription::DECODE_ERROR,
-            BadData::UnexpectedMessage => AlertDescription::UNEXPECTED_MESSAGE,
-            BadData::RecordOverflow => AlertDescription::RECORD_OVERFLOW,
-            BadData::IllegalParameter => AlertDescription::ILLEGAL_PARAMETER,
-            BadData::UnsupportedVersion => AlertDescription::PROTOCOL_VERSION,
-            BadData::NoCommonParameters => AlertDescription::HANDSHAKE_FAILURE,
-            BadData::MissingExtension => AlertDescription::MISSING_EXTENSION,
-            BadData::NoApplicationProtocol => AlertDescription::NO_APPLICATION_PROTOCOL,
-            BadData::HandshakeSignature => AlertDescription::DECRYPT_ERROR,
-            BadData::MissingCertificate => AlertDescription::CERTIFICATE_REQUIRED,
-            BadData::BufferLimit => AlertDescription::UNEXPECTED_MESSAGE,
-            BadData::Truncated | BadData::Other => return None,
+            Self::Decrypt => AlertDescription::BAD_RECORD_MAC,
+            Self::Decode => AlertDescription::DECODE_ERROR,
+            Self::UnexpectedMessage => AlertDescription::UNEXPECTED_MESSAGE,
+            Self::RecordOverflow => AlertDescription::RECORD_OVERFLOW,
+            Self::IllegalParameter => AlertDescription::ILLEGAL_PARAMETER,
+            Self::UnsupportedVersion => AlertDescription::PROTOCOL_VERSION,
+            Self::NoCommonParameters => AlertDescription::HANDSHAKE_FAILURE,
+            Self::MissingExtension => AlertDescription::MISSING_EXTENSION,
+            Self::NoApplicationProtocol => AlertDescription::NO_APPLICATION_PROTOCOL,
+            Self::HandshakeSignature => AlertDescription::DECRYPT_ERROR,
+            Self::MissingCertificate => AlertDescription::CERTIFICATE_REQUIRED,
+            Self::BufferLimit => AlertDescription::UNEXPECTED_MESSAGE,
+            Self::Truncated | Self::Other => return None,
         })
     }
 
     /// The fault an alert we sent stands for (the inverse of
     /// [`BadData::alert`]), for engines that learn the alert first.
+    #[must_use]
     pub fn from_alert(alert: AlertDescription) -> Self {
         match alert {
             AlertDescription::BAD_RECORD_MAC => Self::Decrypt,
@@ -532,7 +537,7 @@ pub enum CertificateProblem {
     /// is itself a trusted root (`unsupported_certificate`).
     CaUsedAsEndEntity,
     /// A certificate below the trust anchor is signed with MD5 or SHA-1
-    /// (wiretls's verification policy, [`crate::policy`]; `bad_certificate`).
+    /// (wiretls's verification policy, [`PolicyRule`](crate::PolicyRule); `bad_certificate`).
     WeakSignature,
     /// An RSA key shorter than the policy's minimum ([`crate::policy::MIN_RSA_BITS`];
     /// `bad_certificate`).
@@ -540,7 +545,7 @@ pub enum CertificateProblem {
     /// A name outside a CA's name constraints (RFC 5280; `bad_certificate`).
     NameConstraints,
     /// A certificate breaks the RFC 5280 / CA/Browser Forum profile that
-    /// wiretls's policy checks ([`crate::policy`]; `bad_certificate`).
+    /// wiretls's policy checks ([`PolicyRule`](crate::PolicyRule); `bad_certificate`).
     Profile,
     /// Any other problem the engine reported (`certificate_unknown`).
     Other,
@@ -548,6 +553,7 @@ pub enum CertificateProblem {
 
 impl CertificateProblem {
     /// The alert RFC 8446 section 6.2 asks for.
+    #[must_use]
     pub const fn alert(self) -> AlertDescription {
         match self {
             Self::UnknownIssuer => AlertDescription::UNKNOWN_CA,
@@ -703,6 +709,13 @@ pub enum Feature {
         #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::engine::interned::deserialize"))]
         StaticStr,
     ),
+    /// A setting newer than the engine: a variant of a `#[non_exhaustive]`
+    /// type (a [`ClientAuth`](crate::ClientAuth) mode, a
+    /// [`PeerName`](crate::PeerName) kind) the engine was not written for.
+    NewerSetting(
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::engine::interned::deserialize"))]
+        StaticStr,
+    ),
 }
 
 impl fmt::Display for Feature {
@@ -722,6 +735,7 @@ impl fmt::Display for Feature {
             Self::VerifyAlert(a) => write!(f, "sending {a} from the verify callback"),
             Self::ChainCheck => f.write_str("checking a chain outside a handshake"),
             Self::ChainCheckWithout(what) => write!(f, "checking a chain without {what}"),
+            Self::NewerSetting(what) => write!(f, "{what} (newer than the engine)"),
         }
     }
 }

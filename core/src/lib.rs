@@ -26,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::must_use_candidate)]
 
 mod alert;
 mod cert;

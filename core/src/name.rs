@@ -8,6 +8,7 @@
 /// matches exactly one non-empty label, and never matches a name with fewer
 /// than two labels after it (`*.com` covers nothing) — the rules of RFC 6125
 /// section 6.4.3 as browsers apply them.
+#[must_use]
 pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
     let pattern = pattern.strip_suffix('.').unwrap_or(pattern);
     let name = name.strip_suffix('.').unwrap_or(name);

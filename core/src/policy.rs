@@ -74,6 +74,7 @@ pub enum PolicyRule {
 
 impl PolicyRule {
     /// The certificate problem this rule reports as.
+    #[must_use]
     pub const fn problem(self) -> CertificateProblem {
         match self {
             Self::WeakSignatureAlgorithm => CertificateProblem::WeakSignature,
@@ -88,6 +89,7 @@ impl PolicyRule {
     }
 
     /// The alert that fits (the problem's alert).
+    #[must_use]
     pub const fn alert(self) -> AlertDescription {
         self.problem().alert()
     }
@@ -95,6 +97,7 @@ impl PolicyRule {
 
 /// A chain the policy refuses: which certificate broke which rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PolicyViolation {
     /// The rule.
     pub rule: PolicyRule,
@@ -316,6 +319,7 @@ pub fn path_at(presented: &[Certificate], trust: &TrustStore, at: Option<SystemT
 impl PolicyViolation {
     /// The error a connection or `check_chain` reports: the rule's
     /// certificate problem (no alert sent yet).
+    #[must_use]
     pub fn into_error(self) -> crate::Error {
         let detail = Some(self.to_string());
         crate::Error::PeerCertificate { problem: self.rule.problem(), alert_sent: None, detail }
@@ -342,6 +346,7 @@ pub fn check_peer(
 /// dNSName constraint `constraint` (RFC 5280 4.2.1.10: the name itself and
 /// any name made by adding labels on its left; a leading `.` means
 /// subdomains only; the empty constraint holds every name). Case-insensitive.
+#[must_use]
 pub fn dns_name_within(name: &str, constraint: &str) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     let constraint = constraint.trim_end_matches('.').to_ascii_lowercase();
@@ -365,6 +370,7 @@ fn wildcard_may_enter(name: &str, constraint: &str) -> bool {
 
 /// Whether `ip` lies inside an iPAddress constraint (address then mask, 8
 /// bytes for IPv4, 32 for IPv6).
+#[must_use]
 pub fn ip_within(ip: IpAddr, constraint: &[u8]) -> bool {
     let octets: Vec<u8> = match ip {
         IpAddr::V4(v4) => v4.octets().to_vec(),

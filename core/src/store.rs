@@ -188,12 +188,14 @@ impl CertificateChainCallback {
 
     /// Whether the connection that asked is gone (an answer would be
     /// refused with [`InvalidatedReason::Abandoned`]).
+    #[must_use]
     pub fn is_abandoned(&self) -> bool {
         self.slot.lock().abandoned
     }
 
     /// The CA names the server sent (`None` for a server-side request or the
     /// default-chain request).
+    #[must_use]
     pub fn roots(&self) -> Option<&[DistinguishedName]> {
         self.roots.as_deref()
     }
@@ -219,17 +221,19 @@ impl ChainRequest {
         waker: Arc<StoreWaker>,
     ) -> (Self, CertificateChainCallback) {
         let slot = Arc::new(Slot { state: Mutex::new(SlotState::default()), waker });
-        let callback = CertificateChainCallback { slot: slot.clone(), roots: roots.map(Into::into) };
+        let callback = CertificateChainCallback { slot: Arc::clone(&slot), roots: roots.map(Into::into) };
         (Self { slot }, callback)
     }
 
     /// The answer, once: `Some(answer)` the first time after the store
     /// answered, `None` before that (and after it was taken).
+    #[must_use]
     pub fn take(&self) -> Option<Option<CertificateChain>> {
         self.slot.lock().answer.take()
     }
 
     /// Whether the store has answered (the answer may already be taken).
+    #[must_use]
     pub fn is_answered(&self) -> bool {
         self.slot.lock().answered
     }
@@ -304,7 +308,8 @@ impl StoreQuery {
         if !state.asked {
             state.asked = true;
             let named = !roots.is_empty();
-            let (request, callback) = ChainRequest::new(named.then(|| roots.to_vec()), self.waker.clone());
+            let (request, callback) =
+                ChainRequest::new(named.then(|| roots.to_vec()), Arc::clone(&self.waker));
             state.request = Some(request);
             // The store may answer at once: our lock must not be held then.
             drop(state);
@@ -349,18 +354,18 @@ impl StoreRef {
         callback: CertificateChainCallback,
     ) -> Result<(), Error> {
         match self {
-            StoreRef::Server(store) => Error::catch_callback(Callback::ServerCertificates, || {
+            Self::Server(store) => Error::catch_callback(Callback::ServerCertificates, || {
                 store.certificate_chain_for_server_name(server_name, callback);
             }),
-            StoreRef::Client(Some(store)) if !roots.is_empty() => {
+            Self::Client(Some(store)) if !roots.is_empty() => {
                 Error::catch_callback(Callback::ClientCertificateStore, || {
                     store.certificate_chain_for_roots(roots, callback);
                 })
             }
-            StoreRef::Client(Some(store)) => Error::catch_callback(Callback::ClientCertificateStore, || {
+            Self::Client(Some(store)) => Error::catch_callback(Callback::ClientCertificateStore, || {
                 store.default_certificate_chain(callback);
             }),
-            StoreRef::Client(None) => {
+            Self::Client(None) => {
                 // No store: answer for it (a fresh callback accepts `None`).
                 let _ = callback.answer(None);
                 Ok(())
@@ -378,6 +383,7 @@ impl fmt::Debug for StoreQuery {
 /// The alert a server sends when its store answered `None`:
 /// `unrecognized_name` when the client asked for a name (RFC 6066 section 3),
 /// `handshake_failure` when it did not.
+#[must_use]
 pub fn no_certificate_alert(server_name: Option<&str>) -> crate::AlertDescription {
     match server_name {
         Some(_) => crate::AlertDescription::UNRECOGNIZED_NAME,
@@ -415,6 +421,7 @@ impl ServerCertificateChain {
     }
 
     /// The chain.
+    #[must_use]
     pub fn chain(&self) -> &CertificateChain {
         &self.chain
     }
@@ -465,6 +472,7 @@ impl SniServerCertificates {
 
     /// The chain for `server_name`: a leaf whose DNS names match exactly
     /// first, then one matching by wildcard, then the default.
+    #[must_use]
     pub fn select(&self, server_name: Option<&str>) -> Option<&CertificateChain> {
         let Some(name) = server_name else { return self.default.as_ref() };
         let exact = self.chains.iter().find(|c| {
@@ -477,6 +485,7 @@ impl SniServerCertificates {
     }
 
     /// The chains, in the order they were found.
+    #[must_use]
     pub fn chains(&self) -> &[CertificateChain] {
         &self.chains
     }

@@ -21,9 +21,10 @@ pub enum ProtocolVersion {
 
 impl ProtocolVersion {
     /// Both versions, oldest first.
-    pub const ALL: &'static [ProtocolVersion] = &[Self::Tls12, Self::Tls13];
+    pub const ALL: &'static [Self] = &[Self::Tls12, Self::Tls13];
 
     /// The wire value (`0x0303`, `0x0304`).
+    #[must_use]
     pub const fn wire(self) -> u16 {
         match self {
             Self::Tls12 => 0x0303,
@@ -32,6 +33,7 @@ impl ProtocolVersion {
     }
 
     /// The version for a wire value; `None` for versions wiretls refuses.
+    #[must_use]
     pub const fn from_wire(value: u16) -> Option<Self> {
         match value {
             0x0303 => Some(Self::Tls12),
@@ -53,6 +55,7 @@ impl fmt::Display for ProtocolVersion {
 /// The AEAD of a cipher suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Aead {
     /// AES-128 in Galois/Counter Mode.
     Aes128Gcm,
@@ -64,6 +67,7 @@ pub enum Aead {
 
 /// The key exchange of a TLS 1.2 suite (TLS 1.3 suites do not fix one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyExchange {
     /// Chosen by the `key_share` extension (TLS 1.3).
     Any,
@@ -76,6 +80,7 @@ pub enum KeyExchange {
 /// The kind of certificate key a TLS 1.2 suite requires (TLS 1.3 suites do
 /// not fix one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SuiteAuth {
     /// Any key type (TLS 1.3).
     Any,
@@ -96,6 +101,7 @@ pub struct CipherSuite(u16);
 
 /// The facts about one cipher suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SuiteInfo {
     /// The suite.
     pub suite: CipherSuite,
@@ -178,21 +184,25 @@ suite_table! {
 
 impl CipherSuite {
     /// The IANA number.
+    #[must_use]
     pub const fn iana(self) -> u16 {
         self.0
     }
 
     /// The IANA name, for example `TLS13_AES_128_GCM_SHA256`.
+    #[must_use]
     pub const fn name(self) -> &'static str {
         self.info().name
     }
 
     /// The version this suite belongs to.
+    #[must_use]
     pub const fn version(self) -> ProtocolVersion {
         self.info().version
     }
 
     /// The suite whose IANA or OpenSSL name is `name` (case-insensitive).
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|s| {
             let info = s.info();
@@ -257,6 +267,7 @@ impl NamedGroup {
     pub const X25519MLKEM768: Self = Self(0x11ec);
 
     /// The name OpenSSL and BoringSSL use in their group lists.
+    #[must_use]
     pub const fn openssl_name(self) -> Option<&'static str> {
         Some(match self.0 {
             23 => "P-256",
@@ -273,6 +284,7 @@ impl NamedGroup {
     }
 
     /// The IANA name, when wiretls knows it.
+    #[must_use]
     pub const fn name(self) -> Option<&'static str> {
         Some(match self.0 {
             23 => "secp256r1",

@@ -77,6 +77,7 @@ engine_through_pointer!(Box, Arc);
 
 /// A name a certificate must be valid for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PeerName<'a> {
     /// A DNS host name.
     Dns(&'a str),
@@ -103,23 +104,27 @@ pub struct ChainCheck<'a> {
 
 impl<'a> ChainCheck<'a> {
     /// A check of `chain` against `trust`, presented by a server, now, without a name.
+    #[must_use]
     pub fn new(trust: &'a crate::TrustStore, chain: &'a [crate::Certificate]) -> Self {
         Self { trust, chain, peer_name: None, presented_by: crate::Side::Server, at: None }
     }
 
     /// Require the leaf to be valid for `name`.
+    #[must_use]
     pub fn with_peer_name(mut self, name: PeerName<'a>) -> Self {
         self.peer_name = Some(name);
         self
     }
 
     /// Check client authentication instead of server authentication.
+    #[must_use]
     pub fn presented_by(mut self, side: crate::Side) -> Self {
         self.presented_by = side;
         self
     }
 
     /// Validate at `time` instead of now.
+    #[must_use]
     pub fn at(mut self, time: std::time::SystemTime) -> Self {
         self.at = Some(time);
         self
@@ -203,6 +208,7 @@ pub trait Session: Send {
 /// Where a [`Session`] stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SessionStatus {
     /// The handshake has not completed yet.
     pub handshaking: bool,
@@ -212,9 +218,32 @@ pub struct SessionStatus {
     pub peer_closed: bool,
 }
 
+impl SessionStatus {
+    /// A session that is handshaking (or not), not waiting for a store, and
+    /// whose peer has not closed.
+    pub const fn new(handshaking: bool) -> Self {
+        Self { handshaking, waiting_for_store: false, peer_closed: false }
+    }
+
+    /// The same, waiting (or not) for a certificate store's answer.
+    #[must_use]
+    pub const fn waiting_for_store(mut self, waiting: bool) -> Self {
+        self.waiting_for_store = waiting;
+        self
+    }
+
+    /// The same, with the peer's `close_notify` received (or not).
+    #[must_use]
+    pub const fn peer_closed(mut self, closed: bool) -> Self {
+        self.peer_closed = closed;
+        self
+    }
+}
+
 /// How much of `send_alert` an engine can do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum AlertSending {
     /// Only `close_notify` (through `application_finished` or `send_alert`).
     CloseNotifyOnly,
@@ -262,7 +291,7 @@ pub struct Capabilities {
 impl Capabilities {
     /// An engine that can do nothing: the starting point engines fill in
     /// (in a `const fn`, as the struct is `#[non_exhaustive]`).
-    pub const NONE: Capabilities = Capabilities {
+    pub const NONE: Self = Self {
         engine: "",
         versions: &[],
         cipher_suites: &[],
@@ -280,11 +309,13 @@ impl Capabilities {
     };
 
     /// Whether this engine offers `suite`.
+    #[must_use]
     pub fn offers_suite(&self, suite: CipherSuite) -> bool {
         self.cipher_suites.contains(&suite)
     }
 
     /// Whether `send_alert` can send `alert`.
+    #[must_use]
     pub fn can_send(&self, alert: Alert) -> bool {
         match self.alert_sending {
             AlertSending::Any => true,
@@ -296,6 +327,7 @@ impl Capabilities {
     }
 
     /// The [`Error::Unsupported`] for `feature`, named after this engine.
+    #[must_use]
     pub fn unsupported(&self, feature: crate::Feature) -> Error {
         Error::Unsupported { engine: self.engine, feature }
     }

@@ -26,6 +26,7 @@ pub struct VerifyContext<'a> {
 
 impl<'a> VerifyContext<'a> {
     /// A context (for engines).
+    #[must_use]
     pub fn new(side: Side, server_name: Option<&'a str>) -> Self {
         Self { side, server_name }
     }
@@ -35,6 +36,7 @@ impl<'a> VerifyContext<'a> {
 /// sent (the engine sends the nearest alert it can, and reports which in
 /// [`Error::Rejected`](crate::Error::Rejected)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Reject {
     /// The alert to send; `bad_certificate` by default.
     pub alert: AlertDescription,
@@ -42,11 +44,13 @@ pub struct Reject {
 
 impl Reject {
     /// A veto with `bad_certificate`.
+    #[must_use]
     pub const fn new() -> Self {
         Self { alert: AlertDescription::BAD_CERTIFICATE }
     }
 
     /// A veto with the given alert (for example `access_denied`).
+    #[must_use]
     pub const fn with_alert(alert: AlertDescription) -> Self {
         Self { alert }
     }
@@ -96,6 +100,7 @@ pub struct VerifyHook {
 impl VerifyHook {
     /// A hook running `callback`, completing chains with `trust` (for
     /// engines that host a callback themselves, such as a peer process).
+    #[must_use]
     pub fn new(callback: Box<dyn VerifyCallback>, trust: Option<TrustStore>) -> Self {
         Self { callback: Mutex::new(callback), trust, calls: AtomicUsize::new(0), panicked: Mutex::new(None) }
     }
@@ -159,6 +164,7 @@ impl VerifyHook {
 /// last of them (when it was not presented). Certificates that are not on
 /// the path (extras, duplicates) are left out, so a misordered chain gives
 /// the same path as a well-ordered one.
+#[must_use]
 pub fn certification_path(presented: &[Certificate], trust: Option<&TrustStore>) -> Vec<Certificate> {
     let Some((leaf, rest)) = presented.split_first() else { return Vec::new() };
     let mut path = vec![leaf.clone()];

@@ -7,6 +7,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 ///
 /// A connection calls these from inside its own methods only, never from
 /// inside a call to one of them (Rust's borrow rules make that impossible).
+///
+/// # Why `start` takes a `'static` wire
+/// A [`Connection`](crate::Connection) owns its wire for its whole life,
+/// which is usually longer than the scope that starts it (it is kept in a
+/// connection table, moved into a task or another thread, and its engine's
+/// callbacks may run on another thread's store answer). A borrowed transport
+/// would make `Connection` generic over a lifetime that every such holder
+/// must name. The sans-IO way to use a borrowed transport is to not give it
+/// to the connection at all: start with a [`MemoryWire`] (or an
+/// [`Outbox`]), and after each call move
+/// [`Connection::wire_buffer`](crate::Connection::wire_buffer) to the
+/// transport you hold; [`Connection::close_requested`](crate::Connection::close_requested)
+/// tells you when to close it.
 pub trait Wire: Send {
     /// The seed's `write_to_wire_callback(bytes)`: send these bytes to the
     /// peer, in order.
@@ -52,6 +65,7 @@ pub struct MemoryWire {
 
 impl MemoryWire {
     /// An empty wire.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -124,6 +138,7 @@ struct OutboxState {
 
 impl Outbox {
     /// An empty outbox.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -134,13 +149,21 @@ impl Outbox {
     }
 
     /// The [`Wire`] that writes into this outbox.
+    #[must_use]
     pub fn wire(&self) -> OutboxWire {
         OutboxWire(self.clone())
     }
 
     /// Take every byte written so far.
+    #[must_use]
     pub fn take(&self) -> Vec<u8> {
         std::mem::take(&mut self.lock().bytes)
+    }
+
+    /// Drop every byte written so far (a record the test or application
+    /// chose not to deliver).
+    pub fn discard(&self) {
+        self.lock().bytes.clear();
     }
 
     /// Move every byte written so far to the end of `into`. When `into` is
@@ -157,22 +180,26 @@ impl Outbox {
     }
 
     /// How many bytes wait to be taken.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.lock().bytes.len()
     }
 
     /// Whether no bytes wait to be taken.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.lock().bytes.is_empty()
     }
 
     /// `Some(immediate)` once the connection called `wire_close` (the first
     /// call's flag), `None` before.
+    #[must_use]
     pub fn close_requested(&self) -> Option<bool> {
         self.lock().close
     }
 
     /// How many times `write_to_wire` was called.
+    #[must_use]
     pub fn writes(&self) -> usize {
         self.lock().writes
     }

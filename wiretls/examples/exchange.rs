@@ -49,7 +49,7 @@ fn main() -> Result<(), Error> {
     let started = Instant::now();
     let (to_server, to_client) = (Outbox::new(), Outbox::new());
     let mut c = client.start_with(
-        &*client_engine,
+        &client_engine,
         to_server.wire(),
         wiretls::StartOptions::new().verify(
             |chain: &[wiretls::Certificate], cx: &wiretls::VerifyContext<'_>| {
@@ -61,7 +61,7 @@ fn main() -> Result<(), Error> {
             },
         ),
     )?;
-    let mut s = server.start(&*server_engine, to_client.wire())?;
+    let mut s = server.start(&server_engine, to_client.wire())?;
     c.data_from_application(b"GET / HTTP/1.1\r\n\r\n")?;
     let (_, request) = pump(&mut c, &to_server, &mut s, &to_client)?;
     s.data_from_application(b"HTTP/1.1 200 OK\r\n\r\nhello from wiretls")?;

@@ -34,7 +34,7 @@
 //! let server_engine = engine.clone();
 //! let server = std::thread::spawn(move || -> std::io::Result<Vec<u8>> {
 //!     let (socket, _) = listener.accept()?;
-//!     let mut tls = TlsStream::server(&server_tls, &*server_engine, socket)?
+//!     let mut tls = TlsStream::server(&server_tls, &server_engine, socket)?
 //!         .with_wire_close(wiretls::blocking::shutdown_tcp);
 //!     let mut request = [0u8; 5];
 //!     tls.read_exact(&mut request)?; // the handshake runs first
@@ -45,7 +45,7 @@
 //! });
 //!
 //! let socket = TcpStream::connect(addr)?;
-//! let mut tls = TlsStream::client(&client_tls, &*engine, socket)?
+//! let mut tls = TlsStream::client(&client_tls, &engine, socket)?
 //!     .with_wire_close(wiretls::blocking::shutdown_tcp);
 //! tls.handshake()?;
 //! assert_eq!(tls.info().version, Some(wiretls::ProtocolVersion::Tls13));
@@ -187,7 +187,7 @@ impl<S: Read + Write> TlsStream<S> {
     ///
     /// let engine = wiretls::default_engine();
     /// let outbox = Outbox::new();
-    /// let conn = ClientTls::new("example.com")?.start(&*engine, outbox.wire())?;
+    /// let conn = ClientTls::new("example.com")?.start(&engine, outbox.wire())?;
     /// let stream = TlsStream::with_outbox(conn, outbox, std::io::Cursor::new(Vec::new()));
     /// # let _ = stream;
     /// # Ok(())
@@ -224,7 +224,7 @@ impl<S: Read + Write> TlsStream<S> {
     /// # let socket = std::net::TcpStream::connect(listener.local_addr()?)?;
     /// # let tls = wiretls::ClientTls::new("example.com")?;
     /// # let engine = wiretls::default_engine();
-    /// let stream = TlsStream::client(&tls, &*engine, socket)?.with_wire_close(shutdown_tcp);
+    /// let stream = TlsStream::client(&tls, &engine, socket)?.with_wire_close(shutdown_tcp);
     /// # let _ = stream;
     /// # Ok(())
     /// # }
@@ -510,6 +510,7 @@ pub fn shutdown_tcp(stream: &mut TcpStream, immediate: bool) -> io::Result<()> {
 /// assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
 /// assert!(matches!(tls_error(&e), Some(Error::BadTlsData { kind: BadData::Truncated, .. })));
 /// ```
+#[must_use]
 pub fn io_error(e: Error) -> io::Error {
     use io::ErrorKind as K;
     let kind = match &e {
@@ -539,6 +540,7 @@ pub fn io_error(e: Error) -> io::Error {
 
 /// The wiretls error inside an [`io::Error`] from this module, if it holds
 /// one (see [`io_error`]).
+#[must_use]
 pub fn tls_error(e: &io::Error) -> Option<&Error> {
     e.get_ref()?.downcast_ref::<Error>()
 }
@@ -547,7 +549,7 @@ pub fn tls_error(e: &io::Error) -> Option<&Error> {
 /// when the answer is already there).
 fn wait_for_store(conn: &mut Connection) {
     let parker = Arc::new(Parker { thread: std::thread::current(), woken: AtomicBool::new(false) });
-    conn.set_waker(Waker::from(parker.clone()));
+    conn.set_waker(Waker::from(Arc::clone(&parker)));
     while !parker.woken.load(Ordering::Acquire) {
         std::thread::park();
     }

@@ -32,8 +32,8 @@
 //! let client = ClientTls::new("server.wiretls.test")?.with_trust_root(TrustStore::from_pem(&root_pem)?);
 //!
 //! let (to_server, to_client) = (Outbox::new(), Outbox::new());
-//! let mut c = client.start(&*engine, to_server.wire())?; // the ClientHello is in `to_server`
-//! let mut s = server.start(&*engine, to_client.wire())?;
+//! let mut c = client.start(&engine, to_server.wire())?; // the ClientHello is in `to_server`
+//! let mut s = server.start(&engine, to_client.wire())?;
 //! c.data_from_application(b"hello")?; // kept until the handshake is done
 //! let mut received = Vec::new();
 //! while !to_server.is_empty() || !to_client.is_empty() {
@@ -42,6 +42,7 @@
 //! }
 //! assert_eq!(received, b"hello");
 //! assert_eq!(c.info().version, Some(wiretls::ProtocolVersion::Tls13));
+//! assert_eq!(c.peer_certificates().len(), 2); // leaf and intermediate, as the server sent them
 //! # Ok::<(), wiretls::Error>(())
 //! ```
 //!
@@ -51,6 +52,7 @@
 //! `Arc<dyn Engine>`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::must_use_candidate)]
 
 #[cfg(all(feature = "openssl", feature = "boring"))]
 compile_error!(
@@ -76,6 +78,7 @@ pub use wiretls_openssl::OpensslEngine;
 pub use wiretls_boring::BoringEngine;
 
 /// Every engine compiled in, the default first.
+#[must_use]
 pub fn engines() -> Vec<Box<dyn Engine>> {
     let engines: [Option<Box<dyn Engine>>; 4] = [
         #[cfg(feature = "rustls")]
@@ -99,6 +102,7 @@ pub fn engines() -> Vec<Box<dyn Engine>> {
 }
 
 /// The names of the engines compiled in, the default first.
+#[must_use]
 pub fn engine_names() -> Vec<&'static str> {
     engines().iter().map(|e| e.name()).collect()
 }
@@ -144,6 +148,7 @@ pub fn shared_engine(name: &str) -> Result<Arc<dyn Engine>, Error> {
 ///
 /// # Panics
 /// As [`default_engine`].
+#[must_use]
 pub fn default_shared_engine() -> Arc<dyn Engine> {
     Arc::from(default_engine())
 }
@@ -153,6 +158,7 @@ pub fn default_shared_engine() -> Arc<dyn Engine> {
 /// # Panics
 /// Never when built with any engine feature; without one there is no
 /// engine, which [`engines`] reports as an empty list.
+#[must_use]
 pub fn default_engine() -> Box<dyn Engine> {
     engines().into_iter().next().unwrap_or_else(|| panic!("wiretls was built without an engine feature"))
 }

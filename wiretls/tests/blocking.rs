@@ -46,11 +46,11 @@ fn serve<T: Send + 'static>(
 ) -> (u16, JoinHandle<T>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
-    let engine = engine.clone();
+    let engine = Arc::clone(engine);
     let handle = std::thread::spawn(move || {
         let (socket, _) = listener.accept().expect("accept");
         let stream =
-            TlsStream::server(&tls, &*engine, patient(socket)).expect("server").with_wire_close(shutdown_tcp);
+            TlsStream::server(&tls, &engine, patient(socket)).expect("server").with_wire_close(shutdown_tcp);
         serve(stream)
     });
     (port, handle)

@@ -22,6 +22,12 @@ pub(crate) fn check_chain(check: &ChainCheck<'_>) -> Result<(), Error> {
     match check.peer_name {
         Some(PeerName::Dns(name)) => param.set_host(name).map_err(|e| engine_error(&e))?,
         Some(PeerName::Ip(ip)) => param.set_ip(ip).map_err(|e| engine_error(&e))?,
+        Some(_) => {
+            return Err(Error::Unsupported {
+                engine: crate::errors::ENGINE,
+                feature: wiretls_core::Feature::NewerSetting("this kind of peer name"),
+            })
+        }
         None => {}
     }
     param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS | X509CheckFlags::NEVER_CHECK_SUBJECT);

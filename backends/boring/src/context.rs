@@ -184,7 +184,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
     match &sessions {
         Some(cache) => {
             builder.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
-            let cache = cache.clone();
+            let cache = Arc::clone(cache);
             builder.set_new_session_callback(move |ssl, session| {
                 ffi::guard(ffi::ptr_of(ssl), "new-session", (), || {
                     if let Some(name) = crate::session::cache_key(ssl) {
@@ -273,6 +273,12 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
                 }
             }
             builder.set_client_ca_list(names);
+        }
+        _ => {
+            return Err(Error::Unsupported {
+                engine: crate::errors::ENGINE,
+                feature: Feature::NewerSetting("this client authentication mode"),
+            })
         }
     }
     builder.set_cert_verify_callback(verify);

@@ -18,7 +18,7 @@ pub(crate) fn engine_error(e: &dyn std::fmt::Display) -> Error {
 /// The X.509 verification error that makes BoringSSL send `alert` (its
 /// `ssl_verify_alarm_type` table), for a verify-callback veto.
 pub(crate) fn verify_error_for(alert: A) -> c_int {
-    (match alert {
+    match alert {
         A::CERTIFICATE_EXPIRED => ffi::X509_V_ERR_CERT_HAS_EXPIRED,
         A::CERTIFICATE_REVOKED => ffi::X509_V_ERR_CERT_REVOKED,
         A::UNKNOWN_CA => ffi::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
@@ -27,7 +27,7 @@ pub(crate) fn verify_error_for(alert: A) -> c_int {
         A::INTERNAL_ERROR => ffi::X509_V_ERR_OUT_OF_MEM,
         A::CERTIFICATE_UNKNOWN => ffi::X509_V_ERR_SUBJECT_ISSUER_MISMATCH,
         _ => ffi::X509_V_ERR_CERT_REJECTED,
-    }) as c_int
+    }
 }
 
 /// The problem an X.509 verification result names.
@@ -57,9 +57,7 @@ pub(crate) fn problem(code: c_int) -> P {
 }
 
 fn reasons(e: &boring::ssl::Error) -> Vec<c_int> {
-    e.ssl_error()
-        .map(|stack| stack.errors().iter().map(|e| e.reason_code() as c_int).collect())
-        .unwrap_or_default()
+    e.ssl_error().map(|stack| stack.errors().iter().map(|e| e.reason_code()).collect()).unwrap_or_default()
 }
 
 /// Translate a failed BoringSSL call on `ssl`.
@@ -86,19 +84,19 @@ pub(crate) fn translate(e: &boring::ssl::Error, ssl: &SslRef, shared: &Shared) -
     }
     drop(state);
     let reasons = reasons(e);
-    let offset = ffi::SSL_AD_REASON_OFFSET as c_int;
+    let offset = ffi::SSL_AD_REASON_OFFSET;
     if let Some(alert) = reasons.iter().find(|r| (offset..offset + 256).contains(*r)) {
         let description = A::from_wire(u8::try_from(alert - offset).unwrap_or(0));
         return Error::AlertReceived { description, level: AlertLevel::Fatal };
     }
-    if reasons.contains(&(ffi::SSL_R_CERTIFICATE_VERIFY_FAILED as c_int)) {
+    if reasons.contains(&ffi::SSL_R_CERTIFICATE_VERIFY_FAILED) {
         return Error::PeerCertificate {
             problem: problem(ssl.verify_result().err().map_or(0, |e| e.as_raw())),
             alert_sent,
             detail: None,
         };
     }
-    if reasons.contains(&(ffi::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE as c_int)) {
+    if reasons.contains(&ffi::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
         return Error::BadTlsData { kind: BadData::MissingCertificate, alert_sent };
     }
     match alert_sent {

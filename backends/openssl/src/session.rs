@@ -53,7 +53,7 @@ impl OpensslSession {
                 Side::Client,
                 StoreQuery::new(StoreRef::Client(tls.client_certificate_store().cloned()), context.waker),
                 context.verify,
-                Chains::Client(prepared.chains.clone()),
+                Chains::Client(Arc::clone(&prepared.chains)),
                 Some(name.to_owned()),
             )
             .with_trust(tls.trust_root().ok()),
@@ -84,9 +84,9 @@ impl OpensslSession {
         let shared = Arc::new(
             Shared::new(
                 Side::Server,
-                StoreQuery::new(StoreRef::Server(tls.certificates().clone()), context.waker),
+                StoreQuery::new(StoreRef::Server(Arc::clone(tls.certificates())), context.waker),
                 context.verify,
-                Chains::Server(chains.clone()),
+                Chains::Server(Arc::clone(chains)),
                 None,
             )
             .with_trust(tls.client_auth().trust_store().cloned()),
@@ -102,7 +102,7 @@ impl OpensslSession {
         sessions: Option<Arc<SessionCache>>,
         session_key: Option<String>,
     ) -> Result<Self, Error> {
-        ssl.set_ex_data(index()?, shared.clone());
+        ssl.set_ex_data(index()?, Arc::clone(&shared));
         let stream = SslStream::new(ssl, MemIo::default()).map_err(|e| engine_error(&e))?;
         Ok(Self {
             stream,
@@ -240,11 +240,9 @@ impl Session for OpensslSession {
     }
 
     fn status(&self) -> SessionStatus {
-        SessionStatus {
-            handshaking: !self.handshake_done,
-            waiting_for_store: !self.handshake_done && self.shared.query.is_pending(),
-            peer_closed: self.peer_closed,
-        }
+        SessionStatus::new(!self.handshake_done)
+            .waiting_for_store(!self.handshake_done && self.shared.query.is_pending())
+            .peer_closed(self.peer_closed)
     }
 
     fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {

@@ -30,13 +30,18 @@ pub(crate) fn check_chain(engine: &RustlsEngine, check: &ChainCheck<'_>) -> Resu
                     ServerName::try_from(name.to_owned()).map_err(|e| engine_err(&e))?
                 }
                 Some(PeerName::Ip(ip)) => ServerName::IpAddress(ip.into()),
+                Some(_) => {
+                    return Err(engine
+                        .capabilities()
+                        .unsupported(Feature::NewerSetting("this kind of peer name")));
+                }
                 None => {
                     return Err(engine
                         .capabilities()
                         .unsupported(Feature::ChainCheckWithout("a server name")));
                 }
             };
-            let verifier = WebPkiServerVerifier::builder_with_provider(roots, engine.provider().clone())
+            let verifier = WebPkiServerVerifier::builder_with_provider(roots, Arc::clone(engine.provider()))
                 .build()
                 .map_err(|e| engine_err(&e))?;
             verifier.verify_server_cert(leaf.der(), &intermediates, &name, &[], now).map(|_| ())
@@ -47,7 +52,7 @@ pub(crate) fn check_chain(engine: &RustlsEngine, check: &ChainCheck<'_>) -> Resu
                     .capabilities()
                     .unsupported(Feature::ChainCheckWithout("names (client chains)")));
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(roots, engine.provider().clone())
+            let verifier = WebPkiClientVerifier::builder_with_provider(roots, Arc::clone(engine.provider()))
                 .build()
                 .map_err(|e| engine_err(&e))?;
             verifier.verify_client_cert(leaf.der(), &intermediates, now).map(|_| ())

@@ -34,10 +34,10 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
     let provider = provider_for(engine, tls.usable_cipher_suites(), tls.groups())?;
     let trust = tls.trust_root()?;
     let roots = Arc::new(root_store(&trust)?);
-    let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+    let webpki = WebPkiServerVerifier::builder_with_provider(roots, Arc::clone(&provider))
         .build()
         .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
-    let mut config = ClientConfig::builder_with_provider(provider.clone())
+    let mut config = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_protocol_versions(&rustls_versions(tls.versions()))
         .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
         .dangerous()
@@ -49,7 +49,7 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
     config.alpn_protocols = tls.alpn_protocols().to_vec();
     let sessions = tls.resumption().then(|| Arc::new(ForgettingStore::new()));
     config.resumption = match &sessions {
-        Some(store) => Resumption::store(store.clone()),
+        Some(store) => Resumption::store(Arc::clone(store) as _),
         None => Resumption::disabled(),
     };
     let server_name = ServerName::try_from(tls.server_hostname().to_owned())
@@ -75,17 +75,17 @@ impl ClientSession {
     ) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| prepare(engine, tls))?;
         let resolver = tls.client_certificate_store().map(|store| StoreResolver {
-            store: store.clone(),
-            waker: context.waker.clone(),
-            keys: prepared.keys.clone(),
-            provider: prepared.provider.clone(),
+            store: Arc::clone(store),
+            waker: Arc::clone(&context.waker),
+            keys: Arc::clone(&prepared.keys),
+            provider: Arc::clone(&prepared.provider),
             failure: Mutex::new(None),
             engine: engine.name(),
         });
         // Always: the shared verifier fails closed outside a connection's scope.
         let hooks =
             Some(Arc::new(PerConnection { verify: context.verify, resolver, ..PerConnection::default() }));
-        let mut conn = ClientConnection::new(prepared.config.clone(), prepared.server_name.clone())
+        let mut conn = ClientConnection::new(Arc::clone(&prepared.config), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
         Ok(Self { conn: conn.into(), hooks, prepared, peer_closed: false, engine: engine.name() })
@@ -167,11 +167,7 @@ impl Session for ClientSession {
     }
 
     fn status(&self) -> SessionStatus {
-        SessionStatus {
-            handshaking: self.conn.is_handshaking(),
-            waiting_for_store: false,
-            peer_closed: self.peer_closed,
-        }
+        SessionStatus::new(self.conn.is_handshaking()).peer_closed(self.peer_closed)
     }
 
     fn peer_certificates(&self) -> Vec<wiretls_core::Certificate> {
@@ -239,10 +235,10 @@ impl StoreResolver {
         let roots: Vec<DistinguishedName> =
             root_hint_subjects.iter().map(|der| DistinguishedName::from_der(der.to_vec())).collect();
         let (request, callback) =
-            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), self.waker.clone());
+            ChainRequest::new((!roots.is_empty()).then(|| roots.clone()), Arc::clone(&self.waker));
         // A panicking store is caught here: the handshake ends with that
         // error (`read_tls` takes it), never goes on as if it answered None.
-        let store = wiretls_core::engine::StoreRef::Client(Some(self.store.clone()));
+        let store = wiretls_core::engine::StoreRef::Client(Some(Arc::clone(&self.store)));
         if let Err(e) = store.ask(None, &roots, callback) {
             self.set_failure(e);
             return None;

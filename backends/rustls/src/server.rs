@@ -51,7 +51,7 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
     };
     let builder = |trust| -> Result<_, Error> {
         let builder =
-            WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), provider.clone());
+            WebPkiClientVerifier::builder_with_provider(Arc::new(root_store(trust)?), Arc::clone(&provider));
         Ok(if tls.client_ca_names() { builder } else { builder.clear_root_hint_subjects() })
     };
     let webpki = match tls.client_auth() {
@@ -60,6 +60,11 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
             Some(builder(trust)?.allow_unauthenticated().build().map_err(build_err)?)
         }
         ClientAuth::Required(trust) => Some(builder(trust)?.build().map_err(build_err)?),
+        _ => {
+            return Err(engine
+                .capabilities()
+                .unsupported(Feature::NewerSetting("this client authentication mode")))
+        }
     };
     let client_verifier: Arc<dyn ClientCertVerifier> = match webpki {
         None => WebPkiClientVerifier::no_client_auth(),
@@ -82,7 +87,7 @@ fn prepare(engine: &RustlsEngine, tls: &ServerTls) -> Result<PreparedServer, Err
         configs: ChainCache::default(),
     };
     // Fail now, not at the first client, when the versions and suites clash.
-    prepared.build(None, prepared.client_verifier.clone())?;
+    prepared.build(None, Arc::clone(&prepared.client_verifier))?;
     Ok(prepared)
 }
 
@@ -92,12 +97,12 @@ impl PreparedServer {
         key: Option<Arc<CertifiedKey>>,
         verifier: Arc<dyn ClientCertVerifier>,
     ) -> Result<ServerConfig, Error> {
-        let mut config = ServerConfig::builder_with_provider(self.provider.clone())
+        let mut config = ServerConfig::builder_with_provider(Arc::clone(&self.provider))
             .with_protocol_versions(&self.versions)
             .map_err(|_| Error::Config(ConfigError::NoUsableCipherSuites))?
             .with_client_cert_verifier(verifier)
             .with_cert_resolver(Arc::new(Fixed(key)));
-        config.session_storage = self.sessions.clone();
+        config.session_storage = Arc::clone(&self.sessions) as _;
         config.alpn_protocols = self.alpn.clone();
         // The configured suite order is the server's preference, as on every engine.
         config.ignore_client_order = true;
@@ -108,7 +113,7 @@ impl PreparedServer {
     fn config(&self, chain: &CertificateChain) -> Result<Arc<ServerConfig>, Error> {
         self.configs.get_or_try_insert(chain, |chain| {
             let key = self.keys.certified_key(chain, &self.provider, self.engine)?;
-            self.build(Some(key), self.client_verifier.clone())
+            self.build(Some(key), Arc::clone(&self.client_verifier))
         })
     }
 }
@@ -177,7 +182,7 @@ impl ServerSession {
             pending: Vec::new(),
             server_name: None,
             prepared,
-            store: tls.certificates().clone(),
+            store: Arc::clone(tls.certificates()),
             hook: context.verify,
             hooks: None,
             record: Vec::new(),
@@ -264,9 +269,9 @@ impl ServerSession {
                         server_name: self.server_name.clone(),
                         ..PerConnection::default()
                     }));
-                    let (request, callback) = ChainRequest::new(None, self.waker.clone());
+                    let (request, callback) = ChainRequest::new(None, Arc::clone(&self.waker));
                     self.state = State::Waiting { accepted: Box::new(accepted), request };
-                    let store = StoreRef::Server(self.store.clone());
+                    let store = StoreRef::Server(Arc::clone(&self.store));
                     if let Err(e) = store.ask(self.server_name.as_deref(), &[], callback) {
                         // The store panicked: nothing is encrypted yet, so
                         // internal_error goes out as a plain record.
@@ -462,17 +467,9 @@ impl Session for ServerSession {
 
     fn status(&self) -> SessionStatus {
         match &self.state {
-            State::Connected(conn) => SessionStatus {
-                handshaking: conn.is_handshaking(),
-                waiting_for_store: false,
-                peer_closed: self.peer_closed,
-            },
-            State::Waiting { .. } => {
-                SessionStatus { handshaking: true, waiting_for_store: true, peer_closed: false }
-            }
-            State::Accepting(_) | State::Failed => {
-                SessionStatus { handshaking: true, waiting_for_store: false, peer_closed: false }
-            }
+            State::Connected(conn) => SessionStatus::new(conn.is_handshaking()).peer_closed(self.peer_closed),
+            State::Waiting { .. } => SessionStatus::new(true).waiting_for_store(true),
+            State::Accepting(_) | State::Failed => SessionStatus::new(true),
         }
     }
 

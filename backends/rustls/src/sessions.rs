@@ -91,7 +91,7 @@ impl ForgettingServerStore {
     }
 }
 
-impl rustls::server::StoresServerSessions for ForgettingServerStore {
+impl StoresServerSessions for ForgettingServerStore {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         Self::record(&key);
         self.inner.put(key, value)

@@ -70,7 +70,7 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn enter(hooks: &Arc<PerConnection>) -> Self {
-        let previous = CURRENT.with(|c| c.replace(Some(hooks.clone())));
+        let previous = CURRENT.with(|c| c.replace(Some(Arc::clone(hooks))));
         Self { previous }
     }
 }

@@ -195,6 +195,7 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
         Aead::Aes128Gcm => Algorithm::aes_128_gcm(),
         Aead::Aes256Gcm => Algorithm::aes_256_gcm(),
         Aead::ChaCha20Poly1305 => Algorithm::chacha20_poly1305(),
+        other => panic!("no AEAD ceiling for {other:?}: add it here"),
     };
     let key = vec![7u8; algorithm.key_length()];
     let ctx = RefCell::new(AeadCtx::new_default_tag(&algorithm, &key).expect("AEAD key"));

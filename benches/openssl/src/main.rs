@@ -183,6 +183,7 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
         Aead::Aes128Gcm => (Cipher::aes_128_gcm(), 16),
         Aead::Aes256Gcm => (Cipher::aes_256_gcm(), 32),
         Aead::ChaCha20Poly1305 => (Cipher::chacha20_poly1305(), 32),
+        other => panic!("no AEAD ceiling for {other:?}: add it here"),
     };
     let key = vec![7u8; key_len];
     let iv = [1u8; 12];

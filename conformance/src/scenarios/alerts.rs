@@ -145,7 +145,7 @@ pub fn received_alert_is_typed(client: &dyn Engine, server: &dyn Engine) {
     // To a client waiting for the ServerHello.
     let out = wiretls_core::Outbox::new();
     let mut conn = fixtures::client().start(client, out.wire()).expect("start");
-    out.take();
+    out.discard();
     let e = conn.data_from_wire(&alert);
     assert!(
         matches!(

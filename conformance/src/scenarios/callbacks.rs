@@ -192,7 +192,7 @@ struct PanickyWire {
 impl PanickyWire {
     fn new(outbox: &Outbox, panic_write: bool, panic_close: bool) -> (Self, Arc<Mutex<Vec<bool>>>) {
         let closes = Arc::new(Mutex::new(Vec::new()));
-        (Self { inner: outbox.wire(), panic_write, panic_close, closes: closes.clone() }, closes)
+        (Self { inner: outbox.wire(), panic_write, panic_close, closes: Arc::clone(&closes) }, closes)
     }
 }
 
@@ -319,7 +319,7 @@ fn run_inner(pair: &Mutex<Option<Pair>>, inner: &Mutex<Inner>) {
 pub fn nested_handshake_in_verify_keeps_outer_veto(client: &dyn Engine, server: &dyn Engine) {
     let nested = Arc::new(Mutex::new(Some(inner_pair(client, server, false))));
     let inner = Arc::new(Mutex::new(Inner::default()));
-    let (n, i) = (nested.clone(), inner.clone());
+    let (n, i) = (Arc::clone(&nested), Arc::clone(&inner));
     let verify = move |_: &[Certificate], _: &VerifyContext<'_>| {
         run_inner(&n, &i);
         Err(Reject::new())
@@ -351,7 +351,7 @@ pub fn nested_handshake_in_verify_keeps_outer_veto(client: &dyn Engine, server: 
 pub fn nested_veto_in_verify_outer_accepts(client: &dyn Engine, server: &dyn Engine) {
     let nested = Arc::new(Mutex::new(Some(inner_pair(client, server, true))));
     let inner = Arc::new(Mutex::new(Inner::default()));
-    let (n, i) = (nested.clone(), inner.clone());
+    let (n, i) = (Arc::clone(&nested), Arc::clone(&inner));
     let verify = move |_: &[Certificate], _: &VerifyContext<'_>| {
         run_inner(&n, &i);
         Ok(())
@@ -408,10 +408,10 @@ pub fn nested_handshake_in_store_keeps_outer_verify(client: &dyn Engine, server:
     let inner = Arc::new(Mutex::new(Inner::default()));
     let store = Arc::new(NestingStore {
         nested: Mutex::new(Some(inner_pair(client, server, false))),
-        inner: inner.clone(),
+        inner: Arc::clone(&inner),
     });
     let calls = Arc::new(Mutex::new(0usize));
-    let counted = calls.clone();
+    let counted = Arc::clone(&calls);
     let verify = move |_: &[Certificate], _: &VerifyContext<'_>| {
         *counted.lock().expect("lock") += 1;
         Err(Reject::new())

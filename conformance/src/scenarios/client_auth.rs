@@ -80,12 +80,12 @@ pub fn chosen_by_ca_names(client: &dyn Engine, server: &dyn Engine) {
         let c = fixtures::client()
             .with_versions(&[version])
             .expect("v")
-            .with_client_certificate_store(store.clone());
+            .with_client_certificate_store(Arc::clone(&store) as _);
         let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
         let mut pair = Pair::new(client, &c, server, &s);
         pair.handshake();
         assert_eq!(
-            ders(&pair.server.peer_certificates()),
+            ders(pair.server.peer_certificates()),
             ders(fixtures::chain("client1.pem").certificates()),
             "{version}"
         );
@@ -104,7 +104,7 @@ fn refused_without_certificate(client: &dyn Engine, server: &dyn Engine, store: 
         let c = fixtures::client()
             .with_versions(&[version])
             .expect("v")
-            .with_client_certificate_store(store.clone());
+            .with_client_certificate_store(Arc::clone(&store) as _);
         let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
         let mut pair = Pair::new(client, &c, server, &s);
         pair.run();
@@ -126,7 +126,7 @@ pub fn none_available(client: &dyn Engine, server: &dyn Engine) {
 /// `NoCertificateChain`; the store may then answer `None`.
 pub fn wrong_chain_is_refused(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(FixedStore { force: Some(fixtures::chain("client2.pem")), ..FixedStore::default() });
-    refused_without_certificate(client, server, store.clone());
+    refused_without_certificate(client, server, Arc::clone(&store));
     let log = store.log.lock().expect("lock");
     assert!(matches!(log.answers[0], Err(Error::NoCertificateChain { roots: 1 })), "{:?}", log.answers);
     assert!(log.answers[1].is_ok());
@@ -144,7 +144,7 @@ pub fn optional_without_certificate(client: &dyn Engine, server: &dyn Engine) {
 /// A server that names no CAs: the store's default chain is used.
 pub fn default_chain_without_names(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(FixedStore::new(Some(fixtures::chain("client1.pem"))));
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server()
         .with_client_auth(ClientAuth::Required(fixtures::client_roots()))
         .with_client_ca_names(false);
@@ -153,5 +153,5 @@ pub fn default_chain_without_names(client: &dyn Engine, server: &dyn Engine) {
     let log = store.log.lock().expect("lock");
     assert_eq!(log.defaults, 1);
     assert!(log.roots.is_empty());
-    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(ders(pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }

@@ -190,7 +190,7 @@ pub fn garbage_handshake(client: &dyn Engine, server: &dyn Engine) {
     // A client given garbage for a ServerHello.
     let out = Outbox::new();
     let mut conn = fixtures::client().start(client, out.wire()).expect("start");
-    out.take();
+    out.discard();
     let result = conn.data_from_wire(&craft::record(22, 0x0303, &[2, 0, 0, 4, 0xff, 0xff, 0xff, 0xff]));
     assert_fault(&mut conn, &out, result);
 }
@@ -434,7 +434,7 @@ pub fn malformed_alert_records(client: &dyn Engine, server: &dyn Engine) {
 
         let out = Outbox::new();
         let mut conn = fixtures::client().start(client, out.wire()).expect("start");
-        out.take();
+        out.discard();
         let result = conn.data_from_wire(record);
         assert!(matches!(result, Err(Error::BadTlsData { .. })), "client, {what}: got {result:?}");
         let e = assert_fault(&mut conn, &out, result);

@@ -56,7 +56,7 @@ pub fn resumes_second_connection(client: &dyn Engine, server: &dyn Engine) {
         let s = fixtures::p256_server();
         let calls = Arc::new(Mutex::new(0usize));
         for round in 0..3 {
-            let counter = calls.clone();
+            let counter = Arc::clone(&calls);
             let verify = move |_: &[Certificate], _: &VerifyContext<'_>| {
                 *counter.lock().expect("lock") += 1;
                 Ok(())
@@ -120,7 +120,7 @@ pub fn server_forgets_after_alert(client: &dyn Engine, server: &dyn Engine) {
     assert_eq!(second.server.info().resumed, Some(true));
     // The server fails; its alert never reaches the client, which keeps the session.
     server_fails(&mut second, version);
-    second.server_out.take();
+    second.server_out.discard();
     assert!(second.client_log.errors.is_empty());
     let mut third = Pair::new(client, &c, server, &s);
     third.handshake();

@@ -68,7 +68,7 @@ impl Wake for Count {
 
 fn counting_waker() -> (Arc<Count>, Waker) {
     let count = Arc::new(Count::default());
-    (count.clone(), Waker::from(count))
+    (Arc::clone(&count), Waker::from(count))
 }
 
 /// What a verify callback saw: the DER of each chain it was given.
@@ -77,7 +77,7 @@ type Seen = Arc<Mutex<Vec<Vec<Vec<u8>>>>>;
 fn recording_callback(
     seen: &Seen,
 ) -> impl FnMut(&[Certificate], &VerifyContext<'_>) -> Result<(), Reject> + Send + 'static {
-    let seen = seen.clone();
+    let seen = Arc::clone(seen);
     move |chain: &[Certificate], _: &VerifyContext<'_>| {
         seen.lock().expect("lock").push(ders(chain));
         Ok(())
@@ -264,7 +264,7 @@ pub fn finished_before_handshake(client: &dyn Engine, server: &dyn Engine) {
 /// data, and `close_notify`.
 pub fn finished_while_store_waits(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(HeldServerStore::default());
-    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(store.clone()));
+    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(Arc::clone(&store) as _));
     pair.run();
     assert!(pair.server.is_waiting_for_store());
     pair.server.data_from_application(b"from a waiting server").expect("queued");
@@ -363,7 +363,7 @@ fn assert_flood_refused(conn: &mut Connection, out: &Outbox, who: &str) {
 /// `unexpected_message` (a plain record: nothing is encrypted yet).
 pub fn flood_while_server_store_waits(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(HeldServerStore::default());
-    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(store.clone()));
+    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(Arc::clone(&store) as _));
     pair.deliver(Direction::ToServer);
     assert!(pair.server.is_waiting_for_store());
     assert_flood_refused(&mut pair.server, &pair.server_out, server.name());
@@ -384,7 +384,7 @@ pub fn flood_while_client_store_waits(client: &dyn Engine, server: &dyn Engine) 
         return crate::skip::skip(format!("{} declares no later client certificate answer (its Unsupported is checked by stores::client_answers_later)", client.name()));
     }
     let store = Arc::new(HeldClientStore::default());
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();
@@ -400,7 +400,7 @@ pub fn flood_while_client_store_waits(client: &dyn Engine, server: &dyn Engine) 
 /// stays true until the connection goes on with the answer.
 pub fn answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(HeldServerStore::default());
-    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(store.clone()));
+    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(Arc::clone(&store) as _));
     pair.run();
     assert!(pair.server.is_waiting_for_store());
     let callback = store.callback();
@@ -427,7 +427,7 @@ pub fn client_answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn 
         return crate::skip::skip(format!("{} declares no later client certificate answer (its Unsupported is checked by stores::client_answers_later)", client.name()));
     }
     let store = Arc::new(HeldClientStore::default());
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();
@@ -440,7 +440,7 @@ pub fn client_answer_before_waker_is_not_lost(client: &dyn Engine, server: &dyn 
     pair.client.proceed().expect("proceed");
     assert!(!pair.client.is_waiting_for_store());
     pair.handshake();
-    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(ders(pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 // ---- Error-path bookkeeping -------------------------------------------------------
@@ -547,7 +547,7 @@ pub fn tls13_level_rules_mid_handshake(client: &dyn Engine, server: &dyn Engine)
     }
     let store = Arc::new(HeldClientStore::default());
     let c = fixtures::client()
-        .with_client_certificate_store(store.clone())
+        .with_client_certificate_store(Arc::clone(&store) as _)
         .with_versions(&[ProtocolVersion::Tls13])
         .expect("version");
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
@@ -653,18 +653,18 @@ pub fn store_answer_errors_in_handshake(client: &dyn Engine, server: &dyn Engine
     }
     let server_store = Arc::new(Fussy::default());
     let client_store = Arc::new(Fussy::default());
-    let c = fixtures::client().with_client_certificate_store(client_store.clone());
-    let s =
-        ServerTls::new(server_store.clone()).with_client_auth(ClientAuth::Required(fixtures::client_roots()));
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&client_store) as _);
+    let s = ServerTls::new(Arc::clone(&server_store) as _)
+        .with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.handshake();
     server_store.check(server.name(), false);
     client_store.check(client.name(), true);
     assert_eq!(
-        ders(&pair.client.peer_certificates()),
+        ders(pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
-    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(ders(pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 /// A client store whose only answer is refused (a chain that reaches none
@@ -690,7 +690,7 @@ pub fn client_store_refused_then_silent(client: &dyn Engine, server: &dyn Engine
         }
     }
     let store = Arc::new(Refused::default());
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();

@@ -20,7 +20,7 @@ fn sends(client: &dyn Engine, server: &dyn Engine, name: &str, with_default: boo
     let mut pair = Pair::new(client, &fixtures::client_for(name), server, &sni_server(with_default));
     pair.handshake();
     assert_eq!(
-        ders(&pair.client.peer_certificates()),
+        ders(pair.client.peer_certificates()),
         ders(fixtures::chain(fixture).certificates()),
         "{name}"
     );

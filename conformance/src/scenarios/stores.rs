@@ -62,7 +62,7 @@ impl Wake for Signal {
 fn signal() -> (Arc<Signal>, Waker, mpsc::Receiver<()>) {
     let (tx, rx) = mpsc::channel();
     let signal = Arc::new(Signal { count: AtomicUsize::new(0), tx: Mutex::new(tx) });
-    let waker = Waker::from(signal.clone());
+    let waker = Waker::from(Arc::clone(&signal));
     (signal, waker, rx)
 }
 
@@ -81,7 +81,7 @@ fn later_server_answer_unsupported(client: &dyn Engine, server: &dyn Engine) -> 
         return false;
     }
     let store = Arc::new(LaterServerStore::default());
-    let mut pair = later_pair(client, server, store.clone());
+    let mut pair = later_pair(client, server, Arc::clone(&store));
     pair.run();
     let callback = store.callback();
     match pair.server_log.error() {
@@ -117,7 +117,7 @@ pub fn server_answers_later_same_thread(client: &dyn Engine, server: &dyn Engine
         return;
     }
     let store = Arc::new(LaterServerStore::default());
-    let mut pair = later_pair(client, server, store.clone());
+    let mut pair = later_pair(client, server, Arc::clone(&store));
     let (signal, waker, _rx) = signal();
     pair.server.set_waker(waker);
     pair.run();
@@ -132,7 +132,7 @@ pub fn server_answers_later_same_thread(client: &dyn Engine, server: &dyn Engine
     assert!(!pair.server_out.is_empty(), "proceed wrote the server's flight");
     pair.handshake();
     assert_eq!(
-        ders(&pair.client.peer_certificates()),
+        ders(pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
 }
@@ -170,7 +170,7 @@ pub fn server_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         }
     }
     let store = Arc::new(Twice(Mutex::default()));
-    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(store.clone()));
+    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(Arc::clone(&store) as _));
     pair.handshake();
     let answers = store.0.lock().expect("lock");
     assert_eq!(answers[0], Ok(()));
@@ -181,7 +181,7 @@ pub fn server_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         );
     }
     assert_eq!(
-        ders(&pair.client.peer_certificates()),
+        ders(pair.client.peer_certificates()),
         ders(fixtures::chain("server-p256.pem").certificates())
     );
 }
@@ -195,7 +195,7 @@ pub fn peer_bytes_kept_while_waiting(client: &dyn Engine, server: &dyn Engine) {
     }
     for split in [false, true] {
         let store = Arc::new(LaterServerStore::default());
-        let mut pair = later_pair(client, server, store.clone());
+        let mut pair = later_pair(client, server, Arc::clone(&store));
         let mut hello = pair.client_out.take();
         let bad = craft::record(0x63, 0x0303, &[1, 2, 3]);
         if split {
@@ -227,7 +227,7 @@ pub fn client_answers_synchronously(client: &dyn Engine, server: &dyn Engine) {
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.handshake();
-    assert_eq!(ders(&pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
+    assert_eq!(ders(pair.server.peer_certificates()), ders(fixtures::chain("client1.pem").certificates()));
 }
 
 /// A client store that keeps the callback.
@@ -249,7 +249,7 @@ impl ClientCertificateStore for LaterClientStore {
 /// more, and the late answer is refused.
 pub fn client_answers_later(client: &dyn Engine, server: &dyn Engine) {
     let store = Arc::new(LaterClientStore::default());
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.run();
@@ -260,7 +260,7 @@ pub fn client_answers_later(client: &dyn Engine, server: &dyn Engine) {
         pair.client.proceed().expect("proceed");
         pair.handshake();
         assert_eq!(
-            ders(&pair.server.peer_certificates()),
+            ders(pair.server.peer_certificates()),
             ders(fixtures::chain("client1.pem").certificates())
         );
     } else {
@@ -301,7 +301,7 @@ pub fn client_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         }
     }
     let store = Arc::new(Twice(Mutex::default()));
-    let c = fixtures::client().with_client_certificate_store(store.clone());
+    let c = fixtures::client().with_client_certificate_store(Arc::clone(&store) as _);
     let s = fixtures::p256_server().with_client_auth(ClientAuth::Required(fixtures::client_roots()));
     let mut pair = Pair::new(client, &c, server, &s);
     pair.handshake();
@@ -313,7 +313,7 @@ pub fn client_answers_twice(client: &dyn Engine, server: &dyn Engine) {
         answers[1]
     );
     assert_eq!(
-        ders(&pair.server.peer_certificates()),
+        ders(pair.server.peer_certificates()),
         ders(fixtures::chain("client1.pem").certificates()),
         "the first answer stands"
     );

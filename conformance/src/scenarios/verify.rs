@@ -23,7 +23,7 @@ struct Seen {
 
 fn recorder(answer: Result<(), Reject>) -> (Arc<Mutex<Seen>>, Box<dyn VerifyCallback>) {
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let s = seen.clone();
+    let s = Arc::clone(&seen);
     let cb = move |chain: &[Certificate], cx: &VerifyContext<'_>| {
         let mut s = s.lock().expect("lock");
         s.calls += 1;

@@ -1,6 +1,7 @@
 //! ALPN lists (RFC 7301) in wire format, and the server's choice.
 
 /// Protocol names in wire format (each prefixed by its length).
+#[must_use]
 pub fn to_wire(protocols: &[Vec<u8>]) -> Vec<u8> {
     let mut wire = Vec::new();
     for p in protocols {
@@ -27,6 +28,7 @@ pub fn entries(mut wire: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// The server's choice: its most preferred protocol that the client
 /// offers, as a slice of the client's list (`None`: nothing in common).
+#[must_use]
 pub fn choose<'c>(ours: &[Vec<u8>], client_wire: &'c [u8]) -> Option<&'c [u8]> {
     ours.iter().find_map(|p| entries(client_wire).find(|c| *c == p.as_slice()))
 }

@@ -35,13 +35,13 @@ impl<T> ChainCache<T> {
     ) -> Result<Arc<T>, Error> {
         let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, made)) = entries.iter().find(|(c, _)| c == chain) {
-            return Ok(made.clone());
+            return Ok(Arc::clone(made));
         }
         let made = Arc::new(make(chain)?);
         if entries.len() >= CHAIN_CACHE_LIMIT {
             entries.clear();
         }
-        entries.push((chain.clone(), made.clone()));
+        entries.push((chain.clone(), Arc::clone(&made)));
         Ok(made)
     }
 }
@@ -66,6 +66,7 @@ pub struct ServerChainCache<T> {
 
 impl<T> ServerChainCache<T> {
     /// An empty cache for `tls`'s chains.
+    #[must_use]
     pub fn new(tls: &ServerTls) -> Self {
         Self { tls: tls.unprepared(), made: ChainCache::default() }
     }

@@ -23,7 +23,7 @@ pub struct CallbackShared<C> {
     /// Where the chains a store answers with are prepared.
     pub chains: C,
     /// The trust anchors the peer's chain is checked against (for
-    /// wiretls's verification policy, [`crate::policy`]).
+    /// wiretls's verification policy, [`PolicyRule`](crate::PolicyRule)).
     pub trust: Option<crate::TrustStore>,
     server_name: Mutex<Option<String>>,
     state: Mutex<CallbackState>,
@@ -75,7 +75,7 @@ impl<C> CallbackShared<C> {
     }
 
     /// Check the chain the peer presented (DER, leaf first) against
-    /// wiretls's verification policy ([`crate::policy`]), as an engine's
+    /// wiretls's verification policy ([`PolicyRule`](crate::PolicyRule)), as an engine's
     /// verification callback does before its own checks; a violation is
     /// kept in [`CallbackState::refused`] and its alert returned.
     pub fn check_policy(&self, presented: &[&[u8]]) -> Result<(), AlertDescription> {
@@ -115,8 +115,8 @@ impl<C> CallbackShared<C> {
 /// function aborts the process): `record` is given the panic's message (it
 /// runs caught too, and the payload is dropped inside the guard), and the
 /// callback returns `failed`, its own failure value. Application callbacks
-/// are caught closer to them ([`crate::VerifyHook::run`],
-/// [`crate::StoreRef::ask`]); a panic here is the engine's.
+/// are caught closer to them ([`crate::engine::VerifyHook::run`],
+/// [`crate::engine::StoreRef::ask`]); a panic here is the engine's.
 pub fn guard<T>(failed: T, body: impl FnOnce() -> T, record: impl FnOnce(String)) -> T {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
         Ok(value) => value,

@@ -23,7 +23,8 @@
 //!   ([`record`]), ALPN lists ([`alpn`]) and caches ([`cache`]).
 //!
 //! Nothing here is needed to use wiretls; everything here may change with
-//! the engines' needs.
+//! the engines' needs. The kit's enums are exhaustive on purpose: a new
+//! kind of store answer must be handled by every engine, not defaulted.
 
 pub mod alpn;
 pub mod cache;

@@ -17,6 +17,7 @@ pub struct RecordBoundaries {
 
 impl RecordBoundaries {
     /// A splitter at a record boundary.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -52,6 +53,7 @@ impl RecordBoundaries {
     }
 
     /// Whether the stream stands at a record boundary.
+    #[must_use]
     pub fn at_boundary(&self) -> bool {
         self.header_len == 0
     }
