@@ -221,6 +221,7 @@ pub struct SessionStatus {
 impl SessionStatus {
     /// A session that is handshaking (or not), not waiting for a store, and
     /// whose peer has not closed.
+    #[must_use]
     pub const fn new(handshaking: bool) -> Self {
         Self { handshaking, waiting_for_store: false, peer_closed: false }
     }

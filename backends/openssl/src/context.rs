@@ -169,7 +169,7 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
         }
         _ => {
             return Err(Error::Unsupported {
-                engine: crate::errors::ENGINE,
+                engine: ENGINE,
                 feature: Feature::NewerSetting("this client authentication mode"),
             })
         }

@@ -72,7 +72,9 @@ fn main() {
     let page = format!(
             "# The interop matrix\n\nEvery scenario of the conformance suite ({} of them) for every client engine \
              (rows) x server engine (columns). `n/{}` scenarios pass; `+ k listed` scenarios fail as \
-             `conformance/divergences.txt` says they do, each with its reason there. OpenSSL and BoringSSL \
+             `conformance/divergences.txt` says they do, each with its reason there; `+ k skipped` scenarios do \
+             not apply to the pair (a capability an engine declares it lacks, a version they do not share), listed \
+             below with the reason. OpenSSL and BoringSSL \
              can never share a binary: the driver runs them as peer processes (`wiretls_conformance::remote`).\n\n\
              Regenerate with `cargo build --workspace --bins && cargo run -p wiretls-conformance --bin matrix -- \
              --write docs/matrix.md`.\n\n{table}\n## Listed divergences, by pair\n\n{details}",
