@@ -133,7 +133,8 @@ macro_rules! for_each_scenario {
                         client_answer_before_waker_is_not_lost, proceed_reports_deferred_error,
                         send_alert_after_invalidation, wire_close_follows_the_alert, version_known_mid_handshake,
                         tls13_level_rules_mid_handshake, no_chain_without_sni_is_handshake_failure,
-                        store_answer_errors_in_handshake, client_store_refused_then_silent, info_computed_once],
+                        store_answer_errors_in_handshake, client_store_refused_then_silent, info_computed_once,
+                        store_dropped_without_answer],
         }
     };
 }

@@ -765,3 +765,60 @@ impl fmt::Display for Malformed {
         })
     }
 }
+
+impl From<Error> for std::io::Error {
+    /// A wiretls error as an [`io::Error`](std::io::Error) whose source is
+    /// the error (find it again with [`Error::from_io`]), for transports
+    /// (`wiretls::blocking`, `wiretls-tokio`). The kind is a hint:
+    /// [`UnexpectedEof`](std::io::ErrorKind::UnexpectedEof) for a truncation,
+    /// [`ConnectionAborted`](std::io::ErrorKind::ConnectionAborted) for the
+    /// peer's alert, [`InvalidData`](std::io::ErrorKind::InvalidData) for
+    /// other faults of the peer or a rejected peer,
+    /// [`BrokenPipe`](std::io::ErrorKind::BrokenPipe) for a connection that
+    /// has ended, [`InvalidInput`](std::io::ErrorKind::InvalidInput) for
+    /// configuration and certificate errors,
+    /// [`Unsupported`](std::io::ErrorKind::Unsupported) for what the engine
+    /// lacks.
+    ///
+    /// ```
+    /// use wiretls_core::{BadData, Error};
+    /// let e = std::io::Error::from(Error::BadTlsData { kind: BadData::Truncated, alert_sent: None });
+    /// assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
+    /// assert!(matches!(Error::from_io(&e), Some(Error::BadTlsData { kind: BadData::Truncated, .. })));
+    /// ```
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind as K;
+        let kind = match &e {
+            Error::BadTlsData { kind: BadData::Truncated, .. } => K::UnexpectedEof,
+            Error::AlertReceived { .. } => K::ConnectionAborted,
+            Error::BadTlsData { .. }
+            | Error::PeerCertificate { .. }
+            | Error::Rejected { .. }
+            | Error::NoServerCertificate { .. } => K::InvalidData,
+            Error::Invalidated { .. } => K::BrokenPipe,
+            Error::Unsupported { .. } => K::Unsupported,
+            Error::Config(_)
+            | Error::InvalidAlertLevel { .. }
+            | Error::ReservedAlert { .. }
+            | Error::LeafCertificateHasNoPrivateKey { .. }
+            | Error::MoreThanOneLeafCertificate { .. }
+            | Error::NoLeafCertificate { .. }
+            | Error::NoCertificateChain { .. }
+            | Error::ExtraneousPrivateKey { .. }
+            | Error::CertificateNotInChain { .. }
+            | Error::Malformed { .. }
+            | Error::KeyMismatch { .. } => K::InvalidInput,
+            _ => K::Other,
+        };
+        Self::new(kind, e)
+    }
+}
+
+impl Error {
+    /// The wiretls error inside an [`io::Error`](std::io::Error) made from
+    /// one (see the `From` conversion), if it holds one.
+    #[must_use]
+    pub fn from_io(e: &std::io::Error) -> Option<&Self> {
+        e.get_ref()?.downcast_ref::<Self>()
+    }
+}

@@ -64,11 +64,33 @@ pub trait ClientCertificateStore: Send + Sync {
 /// - answering a second time gives [`Error::Invalidated`] with
 ///   [`InvalidatedReason::AlreadyAnswered`]; an answer that is refused
 ///   (for example [`Error::NoCertificateChain`]) does not count, so the store
-///   may answer again with a better chain or `None`.
+///   may answer again with a better chain or `None`;
+/// - a store that drops every clone of the callback without answering (a
+///   task that failed or was cancelled, a store that forgot) has answered
+///   `None`: the handshake goes on without a chain (a server ends it with
+///   [`Error::NoServerCertificate`]), it never waits forever.
 #[derive(Clone)]
 pub struct CertificateChainCallback {
     slot: Arc<Slot>,
     roots: Option<Arc<[DistinguishedName]>>,
+    /// Shared by the clones: the last one dropped answers `None` if nobody answered.
+    _unanswered: Arc<AnswerNoneOnDrop>,
+}
+
+/// Answers `None` for a store that dropped its callback without answering.
+struct AnswerNoneOnDrop(Arc<Slot>);
+
+impl Drop for AnswerNoneOnDrop {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        if state.answered || state.abandoned {
+            return;
+        }
+        state.answered = true;
+        state.answer = Some(None);
+        drop(state);
+        self.0.waker.notify();
+    }
 }
 
 struct Slot {
@@ -221,7 +243,11 @@ impl ChainRequest {
         waker: Arc<StoreWaker>,
     ) -> (Self, CertificateChainCallback) {
         let slot = Arc::new(Slot { state: Mutex::new(SlotState::default()), waker });
-        let callback = CertificateChainCallback { slot: Arc::clone(&slot), roots: roots.map(Into::into) };
+        let callback = CertificateChainCallback {
+            slot: Arc::clone(&slot),
+            roots: roots.map(Into::into),
+            _unanswered: Arc::new(AnswerNoneOnDrop(Arc::clone(&slot))),
+        };
         (Self { slot }, callback)
     }
 

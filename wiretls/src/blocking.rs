@@ -10,7 +10,7 @@
 //! side as [`Read`] and [`Write`].
 //!
 //! Every wiretls [`Error`] reaches the caller as an [`io::Error`] whose
-//! source is the typed error: [`tls_error`] finds it
+//! source is the typed error: [`Error::from_io`] finds it
 //! ([`io::Error::get_ref`] and a downcast), [`io::Error::into_inner`] takes
 //! it out.
 //!
@@ -129,7 +129,7 @@ impl<S: Read + Write> TlsStream<S> {
     /// # Errors
     /// The errors of [`ClientTls::start`], as [`io::Error`]s.
     pub fn client(tls: &ClientTls, engine: &dyn Engine, transport: S) -> io::Result<Self> {
-        let conn = tls.start(engine, MemoryWire::new()).map_err(io_error)?;
+        let conn = tls.start(engine, MemoryWire::new()).map_err(io::Error::from)?;
         Ok(Self::with_output(conn, Output::Memory, transport))
     }
 
@@ -138,7 +138,7 @@ impl<S: Read + Write> TlsStream<S> {
     /// # Errors
     /// The errors of [`ServerTls::start`], as [`io::Error`]s.
     pub fn server(tls: &ServerTls, engine: &dyn Engine, transport: S) -> io::Result<Self> {
-        let conn = tls.start(engine, MemoryWire::new()).map_err(io_error)?;
+        let conn = tls.start(engine, MemoryWire::new()).map_err(io::Error::from)?;
         Ok(Self::with_output(conn, Output::Memory, transport))
     }
 
@@ -247,13 +247,16 @@ impl<S: Read + Write> TlsStream<S> {
         self.flush_wire()?;
         while self.conn.is_handshaking() {
             if let Some(e) = self.pending.take() {
-                return Err(io_error(e));
+                return Err(io::Error::from(e));
             }
             if let Some(e) = self.ended() {
                 return Err(e);
             }
             if self.eof {
-                return Err(io_error(Error::BadTlsData { kind: BadData::Truncated, alert_sent: None }));
+                return Err(io::Error::from(Error::BadTlsData {
+                    kind: BadData::Truncated,
+                    alert_sent: None,
+                }));
             }
             self.fill()?;
         }
@@ -274,7 +277,7 @@ impl<S: Read + Write> TlsStream<S> {
         }
         let finished = self.conn.application_finished();
         self.flush_wire()?;
-        finished.map_err(io_error)?;
+        finished.map_err(io::Error::from)?;
         self.transport.flush()
     }
 
@@ -337,7 +340,7 @@ impl<S: Read + Write> TlsStream<S> {
                     self.received.extend_from_slice(&plaintext);
                     Ok(())
                 }
-                Err(e) => Err(io_error(e)),
+                Err(e) => Err(io::Error::from(e)),
             };
         }
         if self.buffer.len() < READ_SIZE {
@@ -359,7 +362,7 @@ impl<S: Read + Write> TlsStream<S> {
                 self.pending = Some(e);
                 Ok(())
             }
-            Err(e) => Err(io_error(e)),
+            Err(e) => Err(io::Error::from(e)),
         }
     }
 
@@ -399,7 +402,7 @@ impl<S: Read + Write> TlsStream<S> {
     /// The error for a call on a connection that has ended.
     fn ended(&self) -> Option<io::Error> {
         let e = self.conn.invalidated_by()?;
-        Some(io_error(match e {
+        Some(io::Error::from(match e {
             Error::Invalidated { .. } => e.clone(),
             other => Error::Invalidated { reason: InvalidatedReason::PreviousError(Box::new(other.clone())) },
         }))
@@ -424,7 +427,7 @@ impl<S: Read + Write> Read for TlsStream<S> {
                 return Ok(n);
             }
             if let Some(e) = self.pending.take() {
-                return Err(io_error(e));
+                return Err(io::Error::from(e));
             }
             if self.conn.is_peer_closed() {
                 return Ok(0);
@@ -434,7 +437,10 @@ impl<S: Read + Write> Read for TlsStream<S> {
             }
             if self.eof {
                 // wire_eof already answered; a truncation was reported then.
-                return Err(io_error(Error::BadTlsData { kind: BadData::Truncated, alert_sent: None }));
+                return Err(io::Error::from(Error::BadTlsData {
+                    kind: BadData::Truncated,
+                    alert_sent: None,
+                }));
             }
             self.fill()?;
         }
@@ -456,7 +462,7 @@ impl<S: Read + Write> Write for TlsStream<S> {
         }
         let result = self.conn.data_from_application(data);
         self.flush_wire()?;
-        result.map_err(io_error)?;
+        result.map_err(io::Error::from)?;
         Ok(data.len())
     }
 
@@ -491,58 +497,6 @@ pub fn shutdown_tcp(stream: &mut TcpStream, immediate: bool) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
         other => other,
     }
-}
-
-/// A wiretls error as an [`io::Error`] whose source is the error (find it
-/// with [`tls_error`]). The kind is a hint:
-/// [`UnexpectedEof`](io::ErrorKind::UnexpectedEof) for a truncation,
-/// [`ConnectionAborted`](io::ErrorKind::ConnectionAborted) for the peer's
-/// alert, [`InvalidData`](io::ErrorKind::InvalidData) for other faults of
-/// the peer or a rejected peer, [`BrokenPipe`](io::ErrorKind::BrokenPipe)
-/// for a connection that has ended, [`InvalidInput`](io::ErrorKind::InvalidInput)
-/// for configuration and certificate errors,
-/// [`Unsupported`](io::ErrorKind::Unsupported) for what the engine lacks.
-///
-/// ```
-/// use wiretls::blocking::{io_error, tls_error};
-/// use wiretls::{BadData, Error};
-/// let e = io_error(Error::BadTlsData { kind: BadData::Truncated, alert_sent: None });
-/// assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
-/// assert!(matches!(tls_error(&e), Some(Error::BadTlsData { kind: BadData::Truncated, .. })));
-/// ```
-#[must_use]
-pub fn io_error(e: Error) -> io::Error {
-    use io::ErrorKind as K;
-    let kind = match &e {
-        Error::BadTlsData { kind: BadData::Truncated, .. } => K::UnexpectedEof,
-        Error::AlertReceived { .. } => K::ConnectionAborted,
-        Error::BadTlsData { .. }
-        | Error::PeerCertificate { .. }
-        | Error::Rejected { .. }
-        | Error::NoServerCertificate { .. } => K::InvalidData,
-        Error::Invalidated { .. } => K::BrokenPipe,
-        Error::Unsupported { .. } => K::Unsupported,
-        Error::Config(_)
-        | Error::InvalidAlertLevel { .. }
-        | Error::ReservedAlert { .. }
-        | Error::LeafCertificateHasNoPrivateKey { .. }
-        | Error::MoreThanOneLeafCertificate { .. }
-        | Error::NoLeafCertificate { .. }
-        | Error::NoCertificateChain { .. }
-        | Error::ExtraneousPrivateKey { .. }
-        | Error::CertificateNotInChain { .. }
-        | Error::Malformed { .. }
-        | Error::KeyMismatch { .. } => K::InvalidInput,
-        _ => K::Other,
-    };
-    io::Error::new(kind, e)
-}
-
-/// The wiretls error inside an [`io::Error`] from this module, if it holds
-/// one (see [`io_error`]).
-#[must_use]
-pub fn tls_error(e: &io::Error) -> Option<&Error> {
-    e.get_ref()?.downcast_ref::<Error>()
 }
 
 /// Park this thread until a certificate store's answer wakes it (at once

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use wiretls::blocking::{shutdown_tcp, tls_error, TlsStream};
+use wiretls::blocking::{shutdown_tcp, TlsStream};
 use wiretls::{
     AlertDescription, BadData, CertificateChain, CertificateChainCallback, CertificateProblem, ClientTls,
     Engine, Error, ProtocolVersion, ServerCertificates, ServerTls, TrustStore,
@@ -68,7 +68,7 @@ fn engines() -> Vec<Arc<dyn Engine>> {
 }
 
 fn typed(e: &io::Error) -> &Error {
-    tls_error(e).unwrap_or_else(|| panic!("no wiretls error inside {e:?}"))
+    wiretls::Error::from_io(e).unwrap_or_else(|| panic!("no wiretls error inside {e:?}"))
 }
 
 #[test]

@@ -766,3 +766,45 @@ pub fn info_computed_once(client: &dyn Engine, server: &dyn Engine) {
         "info or the peer chain was asked of the engine again after the handshake"
     );
 }
+
+/// A store that drops its callback without answering (a failed or cancelled
+/// task) has answered `None`: the server ends the handshake with
+/// `NoServerCertificate` and `unrecognized_name`, a client goes on without a
+/// certificate (and a server requiring one refuses it); nobody waits.
+pub fn store_dropped_without_answer(client: &dyn Engine, server: &dyn Engine) {
+    struct Forgets;
+    impl ServerCertificates for Forgets {
+        fn certificate_chain_for_server_name(&self, _name: Option<&str>, callback: CertificateChainCallback) {
+            drop(callback);
+        }
+    }
+    impl ClientCertificateStore for Forgets {
+        fn certificate_chain_for_roots(
+            &self,
+            _roots: &[DistinguishedName],
+            callback: CertificateChainCallback,
+        ) {
+            drop(callback);
+        }
+        fn default_certificate_chain(&self, callback: CertificateChainCallback) {
+            drop(callback);
+        }
+    }
+    let mut pair = Pair::new(client, &fixtures::client(), server, &ServerTls::new(Arc::new(Forgets)));
+    pair.run();
+    match pair.server_log.error() {
+        Some(Error::NoServerCertificate { server_name, alert_sent }) => {
+            assert_eq!(server_name.as_deref(), Some(fixtures::SERVER_NAME));
+            assert_eq!(*alert_sent, Some(AlertDescription::UNRECOGNIZED_NAME));
+        }
+        other => panic!("{}: expected NoServerCertificate, got {other:?}", server.name()),
+    }
+    assert_alert(pair.client_log.error(), AlertDescription::UNRECOGNIZED_NAME);
+    assert!(!pair.server.is_waiting_for_store());
+
+    let c = fixtures::client().with_client_certificate_store(Arc::new(Forgets));
+    let s = fixtures::p256_server().with_client_auth(ClientAuth::Optional(fixtures::client_roots()));
+    let mut pair = Pair::new(client, &c, server, &s);
+    pair.handshake();
+    assert!(pair.server.peer_certificates().is_empty(), "{}: no client certificate", client.name());
+}
