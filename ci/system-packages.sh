@@ -5,7 +5,7 @@
 # libclang1-14 and libclang-common-14-dev: boring-sys builds BoringSSL and
 # its bindings; valgrind: the memory check.
 set -euo pipefail
-packages=(ca-certificates gnutls-bin libssl-dev pkg-config cmake libclang1-14 libclang-common-14-dev valgrind)
+packages=(ca-certificates curl gnutls-bin libssl-dev pkg-config cmake libclang1-14 libclang-common-14-dev valgrind)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 fn boring() -> Arc<dyn wiretls_core::Engine> {
-    Arc::new(wiretls_boring::BoringEngine::default())
+    Arc::new(wiretls_boring::BoringEngine)
 }
 
 fn rustls() -> Arc<dyn wiretls_core::Engine> {

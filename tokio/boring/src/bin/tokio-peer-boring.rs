@@ -14,7 +14,7 @@ use tokio::io::AsyncReadExt;
 
 #[tokio::main]
 async fn main() {
-    let engine: Arc<dyn wiretls_core::Engine> = Arc::new(wiretls_boring::BoringEngine::default());
+    let engine: Arc<dyn wiretls_core::Engine> = Arc::new(wiretls_boring::BoringEngine);
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("server") => {
