@@ -19,6 +19,7 @@ pub mod alloc;
 pub mod ceiling;
 pub mod fixtures;
 pub mod harness;
+pub mod loopback;
 pub mod native_rustls;
 pub mod null;
 pub mod report;
@@ -142,6 +143,15 @@ pub enum Test {
     },
     /// `openssl speed -evp aes-128-gcm -bytes 16384` (client = MB/s).
     OpensslSpeed,
+    /// One connection over 127.0.0.1 through the tokio adapters, [`BASE`]:
+    /// MB/s sent in 16 KiB writes (wall clock; client = server).
+    LoopbackThroughput,
+    /// Handshakes per second over 127.0.0.1 through the tokio adapters,
+    /// [`BASE`], with this many clients at once (wall clock).
+    LoopbackHandshakes {
+        /// Clients at once.
+        clients: usize,
+    },
 }
 
 /// One measurement series.
@@ -263,6 +273,7 @@ pub fn engine_main(
     wiretls: Box<dyn Path>,
     native: impl Fn() -> Box<dyn Path>,
     ceilings: impl Fn(&Plan) -> Vec<Record>,
+    loopback: impl Fn() -> Result<Vec<std::sync::Arc<dyn loopback::Adapter>>, String>,
 ) {
     let args: Vec<String> = std::env::args().collect();
     let paths = if args.iter().any(|a| a == "--calibrate") {
@@ -286,5 +297,11 @@ pub fn engine_main(
     let refs: Vec<&dyn Path> = paths.iter().map(|p| &**p).collect();
     let mut records = measure(&refs, &plan);
     records.extend(ceilings(&plan));
+    if !args.iter().any(|a| a == "--calibrate" || a == "--no-loopback") {
+        match loopback() {
+            Ok(adapters) => records.extend(loopback::measure(&adapters, &plan)),
+            Err(why) => eprintln!("no loopback benchmarks: {why}"),
+        }
+    }
     println!("{}", serde_json::to_string(&records).expect("records as JSON"));
 }

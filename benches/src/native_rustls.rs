@@ -40,6 +40,77 @@ fn version(setup: &Setup) -> &'static rustls::SupportedProtocolVersion {
     }
 }
 
+/// The client configuration of `setup`, as wiretls's rustls engine makes it.
+fn client_config(setup: &Setup) -> Result<Arc<ClientConfig>, String> {
+    let mut roots = RootCertStore::empty();
+    for cert in fixtures::roots().certificates() {
+        roots.add(cert.der().clone()).map_err(|e| e.to_string())?;
+    }
+    let mut config = ClientConfig::builder_with_provider(provider(setup)?)
+        .with_protocol_versions(&[version(setup)])
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::disabled();
+    Ok(Arc::new(config))
+}
+
+/// The server configuration of `setup`.
+fn server_config(setup: &Setup) -> Result<Arc<ServerConfig>, String> {
+    let chain = fixtures::chain(setup.key);
+    let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
+    let config = ServerConfig::builder_with_provider(provider(setup)?)
+        .with_protocol_versions(&[version(setup)])
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, chain.private_key().der().clone_key())
+        .map_err(|e| e.to_string())?;
+    Ok(Arc::new(config))
+}
+
+/// tokio-rustls, configured as [`NativeRustls`] is: the loopback
+/// benchmarks' native path for rustls.
+pub struct TokioRustls {
+    connector: tokio_rustls::TlsConnector,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl TokioRustls {
+    /// tokio-rustls for `setup`.
+    ///
+    /// # Errors
+    /// Why `setup` cannot be configured.
+    pub fn new(setup: &Setup) -> Result<Self, String> {
+        Ok(Self {
+            connector: tokio_rustls::TlsConnector::from(client_config(setup)?),
+            acceptor: tokio_rustls::TlsAcceptor::from(server_config(setup)?),
+        })
+    }
+}
+
+impl crate::loopback::Adapter for TokioRustls {
+    fn engine(&self) -> &str {
+        "rustls"
+    }
+
+    fn path(&self) -> &'static str {
+        "native"
+    }
+
+    fn connect(&self, tcp: tokio::net::TcpStream) -> crate::loopback::Connecting<'_> {
+        Box::pin(async move {
+            let name = ServerName::try_from(fixtures::SERVER_NAME).map_err(std::io::Error::other)?;
+            Ok(Box::new(self.connector.connect(name, tcp).await?) as Box<dyn crate::loopback::AsyncStream>)
+        })
+    }
+
+    fn accept(&self, tcp: tokio::net::TcpStream) -> crate::loopback::Connecting<'_> {
+        Box::pin(async move {
+            Ok(Box::new(self.acceptor.accept(tcp).await?) as Box<dyn crate::loopback::AsyncStream>)
+        })
+    }
+}
+
 struct RustlsEndpoint(Connection, Vec<u8>);
 
 impl RustlsEndpoint {
@@ -100,19 +171,7 @@ impl Path for NativeRustls {
         let mut clients = self.clients.borrow_mut();
         let config = match clients.get(setup) {
             Some(config) => Arc::clone(config),
-            None => {
-                let mut roots = RootCertStore::empty();
-                for cert in fixtures::roots().certificates() {
-                    roots.add(cert.der().clone()).map_err(|e| e.to_string())?;
-                }
-                let mut config = ClientConfig::builder_with_provider(provider(setup)?)
-                    .with_protocol_versions(&[version(setup)])
-                    .map_err(|e| e.to_string())?
-                    .with_root_certificates(roots)
-                    .with_no_client_auth();
-                config.resumption = rustls::client::Resumption::disabled();
-                Arc::clone(clients.entry(*setup).or_insert(Arc::new(config)))
-            }
+            None => Arc::clone(clients.entry(*setup).or_insert(client_config(setup)?)),
         };
         let name = ServerName::try_from(fixtures::SERVER_NAME).map_err(|e| e.to_string())?;
         let mut conn = ClientConnection::new(config, name).map_err(|e| e.to_string())?;
@@ -126,17 +185,7 @@ impl Path for NativeRustls {
         let mut servers = self.servers.borrow_mut();
         let config = match servers.get(setup) {
             Some(config) => Arc::clone(config),
-            None => {
-                let chain = fixtures::chain(setup.key);
-                let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
-                let config = ServerConfig::builder_with_provider(provider(setup)?)
-                    .with_protocol_versions(&[version(setup)])
-                    .map_err(|e| e.to_string())?
-                    .with_no_client_auth()
-                    .with_single_cert(certs, chain.private_key().der().clone_key())
-                    .map_err(|e| e.to_string())?;
-                Arc::clone(servers.entry(*setup).or_insert(Arc::new(config)))
-            }
+            None => Arc::clone(servers.entry(*setup).or_insert(server_config(setup)?)),
         };
         let mut conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
         conn.set_buffer_limit(None);

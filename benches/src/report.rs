@@ -85,7 +85,13 @@ pub fn compare(records: &[Record]) -> Vec<Comparison> {
     let mut out = Vec::new();
     let of_path = |r: &Record, path: &str| r.path == path;
     for w in records.iter().filter(|r| of_path(r, "wiretls")) {
-        if !matches!(w.test, Test::Bulk { .. } | Test::Handshake { .. }) {
+        if !matches!(
+            w.test,
+            Test::Bulk { .. }
+                | Test::Handshake { .. }
+                | Test::LoopbackThroughput
+                | Test::LoopbackHandshakes { .. }
+        ) {
             continue;
         }
         let n = records.iter().find(|n| of_path(n, "native") && n.engine == w.engine && n.test == w.test);
@@ -122,6 +128,8 @@ pub fn label(test: &Test) -> String {
         Test::Instructions => "instructions per handshake".into(),
         Test::BulkInstructions { size } => format!("instructions per MiB, {} KiB writes", size >> 10),
         Test::OpensslSpeed => "openssl speed".into(),
+        Test::LoopbackThroughput => "loopback tokio throughput".into(),
+        Test::LoopbackHandshakes { clients } => format!("loopback tokio handshakes, {clients} clients"),
     }
 }
 

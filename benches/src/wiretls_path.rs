@@ -25,16 +25,43 @@ impl WiretlsPath {
     pub fn new(engine: Box<dyn Engine>, label: &'static str) -> Self {
         Self { engine, label, clients: RefCell::default(), servers: RefCell::default() }
     }
+}
 
-    /// The suites to configure: the one asked for, or every TLS 1.3 suite on
-    /// an engine that cannot choose them (the negotiated suite decides).
-    fn suites(&self, setup: &Setup) -> Vec<CipherSuite> {
-        if setup.version == ProtocolVersion::Tls13 && !self.engine.capabilities().tls13_suite_selection {
-            CipherSuite::ALL.iter().copied().filter(|s| s.version() == ProtocolVersion::Tls13).collect()
-        } else {
-            vec![setup.suite]
-        }
+/// The suites to configure: the one asked for, or every TLS 1.3 suite on
+/// an engine that cannot choose them (the negotiated suite decides).
+fn suites(engine: &dyn Engine, setup: &Setup) -> Vec<CipherSuite> {
+    if setup.version == ProtocolVersion::Tls13 && !engine.capabilities().tls13_suite_selection {
+        CipherSuite::ALL.iter().copied().filter(|s| s.version() == ProtocolVersion::Tls13).collect()
+    } else {
+        vec![setup.suite]
     }
+}
+
+/// The client configuration of `setup` on `engine` (also used by the
+/// loopback benchmarks).
+///
+/// # Errors
+/// Why `setup` cannot be configured.
+pub fn client_tls(engine: &dyn Engine, setup: &Setup) -> Result<ClientTls, String> {
+    Ok(ClientTls::new(fixtures::SERVER_NAME)
+        .and_then(|t| t.with_versions(&[setup.version]))
+        .map_err(|e| e.to_string())?
+        .with_trust_root(fixtures::roots())
+        .with_cipher_suites(&suites(engine, setup))
+        .with_groups(&[setup.group])
+        .with_resumption(false))
+}
+
+/// The server configuration of `setup` on `engine`.
+///
+/// # Errors
+/// Why `setup` cannot be configured.
+pub fn server_tls(engine: &dyn Engine, setup: &Setup) -> Result<ServerTls, String> {
+    Ok(ServerTls::new(Arc::new(ServerCertificateChain::from(fixtures::chain(setup.key))))
+        .with_versions(&[setup.version])
+        .map_err(|e| e.to_string())?
+        .with_cipher_suites(&suites(engine, setup))
+        .with_groups(&[setup.group]))
 }
 
 struct WiretlsEndpoint {
@@ -82,16 +109,7 @@ impl Path for WiretlsPath {
         let mut clients = self.clients.borrow_mut();
         let tls = match clients.get(setup) {
             Some(tls) => tls,
-            None => {
-                let tls = ClientTls::new(fixtures::SERVER_NAME)
-                    .and_then(|t| t.with_versions(&[setup.version]))
-                    .map_err(|e| e.to_string())?
-                    .with_trust_root(fixtures::roots())
-                    .with_cipher_suites(&self.suites(setup))
-                    .with_groups(&[setup.group])
-                    .with_resumption(false);
-                clients.entry(*setup).or_insert(tls)
-            }
+            None => clients.entry(*setup).or_insert(client_tls(&*self.engine, setup)?),
         };
         let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
         Ok(Box::new(WiretlsEndpoint { conn }))
@@ -101,14 +119,7 @@ impl Path for WiretlsPath {
         let mut servers = self.servers.borrow_mut();
         let tls = match servers.get(setup) {
             Some(tls) => tls,
-            None => {
-                let tls = ServerTls::new(Arc::new(ServerCertificateChain::from(fixtures::chain(setup.key))))
-                    .with_versions(&[setup.version])
-                    .map_err(|e| e.to_string())?
-                    .with_cipher_suites(&self.suites(setup))
-                    .with_groups(&[setup.group]);
-                servers.entry(*setup).or_insert(tls)
-            }
+            None => servers.entry(*setup).or_insert(server_tls(&*self.engine, setup)?),
         };
         let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
         Ok(Box::new(WiretlsEndpoint { conn }))

@@ -141,6 +141,14 @@ pub struct TrustStore {
 }
 
 impl TrustStore {
+    /// Whether `other` is this store or a clone of it (the same anchors,
+    /// shared): the identity the policy's verdict cache keys on.
+    pub(crate) fn is_same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.certs, &other.certs)
+    }
+}
+
+impl TrustStore {
     /// A store of the given certificates.
     ///
     /// # Errors

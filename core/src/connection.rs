@@ -128,8 +128,10 @@ pub struct Connection {
     /// What was negotiated: asked of the session after each call while
     /// handshaking, then kept.
     info: ConnectionInfo,
-    /// The peer's chain, asked of the session once, when the handshake completed.
-    peer_certificates: Vec<Certificate>,
+    /// The peer's chain, asked of the session once, on first use after the
+    /// handshake completed (parsing it costs as much as a part of the
+    /// handshake; a connection that never looks at it never pays).
+    peer_certificates: std::cell::OnceCell<Vec<Certificate>>,
 }
 
 impl Connection {
@@ -161,7 +163,7 @@ impl Connection {
             close_requested: None,
             buffered_while_waiting: 0,
             info: ConnectionInfo::new(side),
-            peer_certificates: Vec::new(),
+            peer_certificates: std::cell::OnceCell::new(),
         };
         // The client's first flight (or a server store's synchronous answer
         // with nothing to send yet) goes out now.
@@ -356,14 +358,18 @@ impl Connection {
         &self.info
     }
 
-    /// The peer's certificates as it sent them, leaf first: empty before
-    /// the handshake completed and when the peer sent none (a client
+    /// The peer's certificates as it sent them, leaf first (asked of the
+    /// engine on the first call, then kept): empty before the handshake
+    /// completed and when the peer sent none (a client
     /// without a certificate; a resumed session, on engines that do not
     /// keep the chain with the session). The verify callback gets the
     /// certification path built from them, during the handshake.
     #[must_use]
     pub fn peer_certificates(&self) -> &[Certificate] {
-        &self.peer_certificates
+        if !self.info.handshake_complete {
+            return &[];
+        }
+        self.peer_certificates.get_or_init(|| self.session.peer_certificates())
     }
 
     /// Which end this is.
@@ -534,16 +540,11 @@ impl Connection {
     }
 
     /// Keep what the session negotiated: while the handshake runs, after
-    /// every call; when it completed, once more with the peer's chain, and
-    /// then never again.
+    /// every call; once it completed, never again.
     #[inline]
     fn refresh_info(&mut self) {
-        if self.info.handshake_complete {
-            return;
-        }
-        self.info = self.session.info();
-        if self.info.handshake_complete {
-            self.peer_certificates = self.session.peer_certificates();
+        if !self.info.handshake_complete {
+            self.info = self.session.info();
         }
     }
 

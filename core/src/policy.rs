@@ -342,6 +342,89 @@ pub fn check_peer(
     check_path(&path_at(presented, trust, None), Some(trust), peer_name, None)
 }
 
+/// How many verdicts [`check_presented`] keeps.
+const VERDICT_CACHE_LIMIT: usize = 64;
+
+/// A chain the policy accepted: the DER of what the peer presented and
+/// the name it was checked for, the trust store (kept, so its identity
+/// cannot be reused while the verdict lives) and when the verdict holds
+/// (the intersection of the path's validity periods: the policy depends
+/// on time only through them).
+struct Verdict {
+    key: Vec<u8>,
+    trust: TrustStore,
+    from: SystemTime,
+    until: SystemTime,
+}
+
+static VERDICTS: std::sync::Mutex<std::collections::VecDeque<Verdict>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+/// The cache key of a presented chain and a name: each DER with its length.
+fn verdict_key(presented: &[&[u8]], server_name: Option<&str>) -> Vec<u8> {
+    let mut key = Vec::with_capacity(presented.iter().map(|d| d.len() + 8).sum::<usize>() + 64);
+    for der in presented {
+        key.extend_from_slice(&(der.len() as u64).to_be_bytes());
+        key.extend_from_slice(der);
+    }
+    key.extend_from_slice(server_name.unwrap_or("").as_bytes());
+    key
+}
+
+/// When every certificate of `path` is valid: `(latest notBefore, earliest notAfter)`.
+fn validity_window(path: &[Certificate]) -> Option<(SystemTime, SystemTime)> {
+    let mut window: Option<(SystemTime, SystemTime)> = None;
+    for cert in path {
+        let (_, x509) = X509Certificate::from_der(cert.der().as_ref()).ok()?;
+        let to_time = |t: x509_parser::time::ASN1Time| {
+            let secs = u64::try_from(t.timestamp()).ok()?;
+            SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
+        };
+        let (from, until) = (to_time(x509.validity().not_before)?, to_time(x509.validity().not_after)?);
+        window = Some(match window {
+            None => (from, until),
+            Some((f, u)) => (f.max(from), u.min(until)),
+        });
+    }
+    window
+}
+
+/// [`check_peer`] for the DER an engine's verifier got, remembering what it
+/// accepted: a chain accepted before, for the same name and trust store,
+/// while every certificate of its path is still valid, is accepted without
+/// parsing it again (a client that reconnects to one server checks its
+/// chain once). Refusals are not kept. The engine's own validation runs
+/// every time regardless.
+///
+/// # Errors
+/// As [`check_path`].
+pub fn check_presented(
+    presented: &[&[u8]],
+    trust: &TrustStore,
+    server_name: Option<&str>,
+) -> Result<(), PolicyViolation> {
+    let now = SystemTime::now();
+    let key = verdict_key(presented, server_name);
+    let lock = || VERDICTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if lock().iter().any(|v| v.key == key && v.trust.is_same(trust) && v.from <= now && now <= v.until) {
+        return Ok(());
+    }
+    let certs: Vec<Certificate> =
+        presented.iter().filter_map(|der| Certificate::from_der(der.to_vec()).ok()).collect();
+    let path = path_at(&certs, trust, None);
+    let peer_name = server_name.map(|n| n.parse().map_or(PeerName::Dns(n), PeerName::Ip));
+    check_path(&path, Some(trust), peer_name, None)?;
+    if let Some((from, until)) = validity_window(&path) {
+        let mut verdicts = lock();
+        verdicts.retain(|v| v.key != key || !v.trust.is_same(trust));
+        if verdicts.len() >= VERDICT_CACHE_LIMIT {
+            verdicts.pop_back();
+        }
+        verdicts.push_front(Verdict { key, trust: trust.clone(), from, until });
+    }
+    Ok(())
+}
+
 /// Whether `name` (a DNS name, possibly a `*.` wildcard) lies inside the
 /// dNSName constraint `constraint` (RFC 5280 4.2.1.10: the name itself and
 /// any name made by adding labels on its left; a leading `.` means
@@ -763,6 +846,31 @@ impl Constraints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_verdicts_are_for_the_same_chain_name_and_trust_only() {
+        let chain =
+            crate::CertificateChain::from_pem(include_bytes!("../../conformance/fixtures/server-p256.pem"))
+                .expect("the fixture chain");
+        let ders: Vec<&[u8]> = chain.certificates().iter().map(|c| c.der().as_ref()).collect();
+        let root = include_bytes!("../../conformance/fixtures/root-ca.pem");
+        let trust = TrustStore::from_pem(root).expect("the fixture root");
+        let name = Some("server.wiretls.test");
+        assert_eq!(check_presented(&ders, &trust, name), Ok(()));
+        assert_eq!(check_presented(&ders, &trust, name), Ok(()), "remembered");
+        // Another name: checked, and refused, although the chain was accepted.
+        assert!(check_presented(&ders, &trust, Some("other.wiretls.test")).is_err());
+        // Another store with the same anchors is another identity: checked again.
+        let other = TrustStore::from_pem(root).expect("the fixture root");
+        assert_eq!(check_presented(&ders, &other, name), Ok(()));
+        // A store without the anchor: the same verdict as the uncached check.
+        let unrelated = TrustStore::from_pem(include_bytes!("../../conformance/fixtures/other-root-ca.pem"))
+            .expect("another root");
+        assert_eq!(
+            check_presented(&ders, &unrelated, name),
+            check_peer(chain.certificates(), &unrelated, name)
+        );
+    }
 
     #[test]
     fn dns_constraints_follow_rfc_5280() {

@@ -198,7 +198,7 @@ pub trait Session: Send {
     fn info(&self) -> ConnectionInfo;
 
     /// The peer's certificates as it sent them, leaf first (empty when it
-    /// sent none). Asked once, when the handshake completed.
+    /// sent none). Asked at most once, after the handshake completed.
     fn peer_certificates(&self) -> Vec<crate::Certificate>;
 
     /// The connection ended with a fatal error: forget resumption data.

@@ -15,6 +15,9 @@ use hyper::body::Bytes;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use wiretls::{ClientTls, TrustStore};
+#[path = "common/engines.rs"]
+mod engines;
+
 use wiretls_tokio::TlsConnector;
 
 fn option(args: &[String], name: &str) -> Option<String> {
@@ -24,7 +27,7 @@ fn option(args: &[String], name: &str) -> Option<String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let engine = wiretls::shared_engine(&option(&args, "--engine").unwrap_or_else(|| "rustls".into()))?;
+    let engine = engines::by_name(&option(&args, "--engine").unwrap_or_else(|| "rustls".into()))?;
     let connect = option(&args, "--connect").ok_or("--connect HOST:PORT is required")?;
     let host = connect.rsplit_once(':').map_or(connect.as_str(), |(h, _)| h).to_owned();
     let server_name = option(&args, "--servername").unwrap_or(host);

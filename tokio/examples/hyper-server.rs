@@ -21,6 +21,9 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use wiretls::{CertificateChain, ServerTls};
+#[path = "common/engines.rs"]
+mod engines;
+
 use wiretls_tokio::TlsAcceptor;
 
 fn option(args: &[String], name: &str) -> Option<String> {
@@ -35,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cert = option(&args, "--cert").unwrap_or_else(|| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/fixtures/server-p256.pem").into()
     });
-    let engine = wiretls::shared_engine(&engine_name)?;
+    let engine = engines::by_name(&engine_name)?;
     let server = ServerTls::from_chain(CertificateChain::from_pem(&std::fs::read(&cert)?)?)
         .with_alpn_protocols(&["http/1.1"])?;
     let acceptor = TlsAcceptor::new(engine, server);

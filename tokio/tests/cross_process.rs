@@ -22,7 +22,7 @@ fn peer() -> PathBuf {
 }
 
 fn openssl() -> Arc<dyn wiretls::Engine> {
-    wiretls::shared_engine("openssl").expect("the openssl engine")
+    Arc::new(wiretls_openssl::OpensslEngine::new())
 }
 
 #[tokio::test]

@@ -6,7 +6,10 @@
 mod common;
 
 fn engine(name: &str) -> std::sync::Arc<dyn wiretls::Engine> {
-    wiretls::shared_engine(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+    match name {
+        "openssl" => std::sync::Arc::new(wiretls_openssl::OpensslEngine::new()),
+        _ => wiretls::shared_engine(name).unwrap_or_else(|e| panic!("{name}: {e}")),
+    }
 }
 
 mod rustls_x_rustls {

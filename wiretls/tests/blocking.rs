@@ -68,7 +68,7 @@ fn engines() -> Vec<Arc<dyn Engine>> {
 }
 
 fn typed(e: &io::Error) -> &Error {
-    wiretls::Error::from_io(e).unwrap_or_else(|| panic!("no wiretls error inside {e:?}"))
+    Error::from_io(e).unwrap_or_else(|| panic!("no wiretls error inside {e:?}"))
 }
 
 #[test]

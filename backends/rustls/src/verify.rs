@@ -122,11 +122,9 @@ fn policy(
     trust: &wiretls_core::TrustStore,
     server_name: Option<&str>,
 ) -> Result<(), rustls::Error> {
-    let presented: Vec<wiretls_core::Certificate> = std::iter::once(end_entity)
-        .chain(intermediates)
-        .filter_map(|der| wiretls_core::Certificate::from_der(der.to_vec()).ok())
-        .collect();
-    wiretls_core::engine::policy::check_peer(&presented, trust, server_name).map_err(|violation| {
+    let presented: Vec<&[u8]> =
+        std::iter::once(end_entity).chain(intermediates).map(|der| der.as_ref()).collect();
+    wiretls_core::engine::policy::check_presented(&presented, trust, server_name).map_err(|violation| {
         let error = match violation.rule.alert() {
             AlertDescription::CERTIFICATE_EXPIRED => rustls::CertificateError::Expired,
             AlertDescription::UNSUPPORTED_CERTIFICATE => rustls::CertificateError::InvalidPurpose,

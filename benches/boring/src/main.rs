@@ -11,9 +11,12 @@ use boring::ssl::{
 };
 use boring::x509::store::X509StoreBuilder;
 use boring::x509::X509;
+use std::sync::Arc;
+
 use wiretls_bench::harness::{Endpoint, Path, Setup};
+use wiretls_bench::loopback::{Adapter, AsyncStream, Connecting, WiretlsTokio};
 use wiretls_bench::wiretls_path::WiretlsPath;
-use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures};
+use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures, BASE};
 use wiretls_core::engine::memio::MemIo;
 use wiretls_core::{Aead, CipherSuite, NamedGroup, ProtocolVersion};
 
@@ -117,12 +120,7 @@ impl Path for NativeBoring {
         let mut clients = self.clients.borrow_mut();
         if !clients.contains_key(setup) {
             let mut b = SslContextBuilder::new(SslMethod::tls()).map_err(err)?;
-            protocol(&mut b, setup)?;
-            let mut store = X509StoreBuilder::new().map_err(err)?;
-            store.add_cert(X509::from_pem(fixtures::ROOT).map_err(err)?).map_err(err)?;
-            b.set_cert_store(store.build());
-            b.set_verify(SslVerifyMode::PEER);
-            b.set_session_cache_mode(SslSessionCacheMode::OFF);
+            configure_client(&mut b, setup)?;
             clients.insert(*setup, b.build());
         }
         let mut ssl = Ssl::new(&clients[setup]).map_err(err)?;
@@ -142,26 +140,7 @@ impl Path for NativeBoring {
         let mut servers = self.servers.borrow_mut();
         if !servers.contains_key(setup) {
             let mut b = SslContextBuilder::new(SslMethod::tls()).map_err(err)?;
-            protocol(&mut b, setup)?;
-            let chain = fixtures::chain(setup.key);
-            let certs: Vec<X509> = chain
-                .certificates()
-                .iter()
-                .map(|c| X509::from_der(c.der()))
-                .collect::<Result<_, _>>()
-                .map_err(err)?;
-            b.set_certificate(&certs[0]).map_err(err)?;
-            for c in &certs[1..] {
-                b.add_extra_chain_cert(c.clone()).map_err(err)?;
-            }
-            let key = chain.private_key().pkcs8_v1_der();
-            let key = boring::pkey::PKey::private_key_from_der(
-                key.as_deref().unwrap_or(chain.private_key().secret_der()),
-            )
-            .map_err(err)?;
-            b.set_private_key(&key).map_err(err)?;
-            b.set_options(SslOptions::CIPHER_SERVER_PREFERENCE);
-            b.set_session_id_context(b"wiretls").map_err(err)?;
+            configure_server(&mut b, setup)?;
             servers.insert(*setup, b.build());
         }
         let ssl = Ssl::new(&servers[setup]).map_err(err)?;
@@ -170,6 +149,87 @@ impl Path for NativeBoring {
             stream: SslStream::new(ssl, MemIo::default()).map_err(err)?,
             done: false,
         }))
+    }
+}
+
+/// A client context as the wiretls engine configures BoringSSL.
+fn configure_client(b: &mut SslContextBuilder, setup: &Setup) -> Result<(), String> {
+    protocol(b, setup)?;
+    let mut store = X509StoreBuilder::new().map_err(err)?;
+    store.add_cert(X509::from_pem(fixtures::ROOT).map_err(err)?).map_err(err)?;
+    b.set_cert_store(store.build());
+    b.set_verify(SslVerifyMode::PEER);
+    b.set_session_cache_mode(SslSessionCacheMode::OFF);
+    Ok(())
+}
+
+/// A server context as the wiretls engine configures BoringSSL.
+fn configure_server(b: &mut SslContextBuilder, setup: &Setup) -> Result<(), String> {
+    protocol(b, setup)?;
+    let chain = fixtures::chain(setup.key);
+    let certs: Vec<X509> = chain
+        .certificates()
+        .iter()
+        .map(|c| X509::from_der(c.der()))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    b.set_certificate(&certs[0]).map_err(err)?;
+    for c in &certs[1..] {
+        b.add_extra_chain_cert(c.clone()).map_err(err)?;
+    }
+    let key = chain.private_key().pkcs8_v1_der();
+    let key =
+        boring::pkey::PKey::private_key_from_der(key.as_deref().unwrap_or(chain.private_key().secret_der()))
+            .map_err(err)?;
+    b.set_private_key(&key).map_err(err)?;
+    b.set_options(SslOptions::CIPHER_SERVER_PREFERENCE);
+    b.set_session_id_context(b"wiretls").map_err(err)?;
+    Ok(())
+}
+
+/// tokio-boring, configured as [`NativeBoring`] is: the loopback
+/// benchmarks' native path for BoringSSL.
+struct TokioBoring {
+    connector: boring::ssl::SslConnector,
+    acceptor: boring::ssl::SslAcceptor,
+}
+
+impl TokioBoring {
+    fn new(setup: &Setup) -> Result<Self, String> {
+        let mut c = boring::ssl::SslConnector::builder(SslMethod::tls()).map_err(err)?;
+        configure_client(&mut c, setup)?;
+        let mut a = boring::ssl::SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).map_err(err)?;
+        configure_server(&mut a, setup)?;
+        Ok(Self { connector: c.build(), acceptor: a.build() })
+    }
+}
+
+impl Adapter for TokioBoring {
+    fn engine(&self) -> &str {
+        "boring"
+    }
+
+    fn path(&self) -> &'static str {
+        "native"
+    }
+
+    fn connect(&self, tcp: tokio::net::TcpStream) -> Connecting<'_> {
+        Box::pin(async move {
+            let config = self.connector.configure().map_err(std::io::Error::other)?;
+            let stream = tokio_boring::connect(config, fixtures::SERVER_NAME, tcp)
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            Ok(Box::new(stream) as Box<dyn AsyncStream>)
+        })
+    }
+
+    fn accept(&self, tcp: tokio::net::TcpStream) -> Connecting<'_> {
+        Box::pin(async move {
+            let stream = tokio_boring::accept(&self.acceptor, tcp)
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            Ok(Box::new(stream) as Box<dyn AsyncStream>)
+        })
     }
 }
 
@@ -219,5 +279,10 @@ fn main() {
         Box::new(WiretlsPath::new(Box::new(wiretls_boring::BoringEngine::new()), "wiretls")),
         || Box::new(NativeBoring::default()),
         |plan| ceiling_records("boring", |aead| evp(aead, plan.ceiling_rounds)),
+        || {
+            let engine = Arc::new(wiretls_boring::BoringEngine::new());
+            let native = TokioBoring::new(&BASE)?;
+            Ok(vec![Arc::new(WiretlsTokio::new(engine, &BASE)?) as Arc<dyn Adapter>, Arc::new(native)])
+        },
     );
 }

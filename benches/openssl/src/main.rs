@@ -12,9 +12,12 @@ use openssl::ssl::{
 use openssl::symm::{Cipher, Crypter, Mode};
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::X509;
+use std::sync::Arc;
+
 use wiretls_bench::harness::{Endpoint, Path, Setup};
+use wiretls_bench::loopback::{Adapter, AsyncStream, Connecting, WiretlsTokio};
 use wiretls_bench::wiretls_path::WiretlsPath;
-use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures};
+use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures, BASE};
 use wiretls_core::engine::memio::MemIo;
 use wiretls_core::{Aead, CipherSuite, NamedGroup, ProtocolVersion};
 
@@ -43,6 +46,86 @@ fn protocol(b: &mut SslContextBuilder, setup: &Setup) -> Result<(), String> {
     b.set_groups_list(setup.group.openssl_name().ok_or("unknown group")?).map_err(err)?;
     b.set_options(SslOptions::NO_RENEGOTIATION | SslOptions::NO_COMPRESSION);
     Ok(())
+}
+
+/// The client context of `setup`, as the wiretls engine configures OpenSSL.
+fn client_context(setup: &Setup) -> Result<SslContext, String> {
+    let mut b = SslContextBuilder::new(SslMethod::tls_client()).map_err(err)?;
+    protocol(&mut b, setup)?;
+    let mut store = X509StoreBuilder::new().map_err(err)?;
+    store.add_cert(X509::from_pem(fixtures::ROOT).map_err(err)?).map_err(err)?;
+    b.set_cert_store(store.build());
+    b.set_verify(SslVerifyMode::PEER);
+    b.set_session_cache_mode(SslSessionCacheMode::OFF);
+    Ok(b.build())
+}
+
+/// A client `Ssl` for the test server's name.
+fn client_ssl(context: &SslContext) -> Result<Ssl, String> {
+    let mut ssl = Ssl::new(context).map_err(err)?;
+    ssl.set_hostname(fixtures::SERVER_NAME).map_err(err)?;
+    ssl.param_mut().set_host(fixtures::SERVER_NAME).map_err(err)?;
+    Ok(ssl)
+}
+
+/// The server context of `setup`.
+fn server_context(setup: &Setup) -> Result<SslContext, String> {
+    let mut b = SslContextBuilder::new(SslMethod::tls_server()).map_err(err)?;
+    protocol(&mut b, setup)?;
+    let chain = fixtures::chain(setup.key);
+    let certs: Vec<X509> = chain
+        .certificates()
+        .iter()
+        .map(|c| X509::from_der(c.der()))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    b.set_certificate(&certs[0]).map_err(err)?;
+    for c in &certs[1..] {
+        b.add_extra_chain_cert(c.clone()).map_err(err)?;
+    }
+    let key = chain.private_key().pkcs8_v1_der();
+    let key =
+        openssl::pkey::PKey::private_key_from_der(key.as_deref().unwrap_or(chain.private_key().secret_der()))
+            .map_err(err)?;
+    b.set_private_key(&key).map_err(err)?;
+    b.set_options(SslOptions::CIPHER_SERVER_PREFERENCE | SslOptions::NO_TICKET);
+    b.set_session_id_context(b"wiretls").map_err(err)?;
+    Ok(b.build())
+}
+
+/// tokio-openssl with the contexts of [`NativeOpenssl`]: the loopback
+/// benchmarks' native path for OpenSSL.
+struct TokioOpenssl {
+    client: SslContext,
+    server: SslContext,
+}
+
+impl Adapter for TokioOpenssl {
+    fn engine(&self) -> &str {
+        "openssl"
+    }
+
+    fn path(&self) -> &'static str {
+        "native"
+    }
+
+    fn connect(&self, tcp: tokio::net::TcpStream) -> Connecting<'_> {
+        Box::pin(async move {
+            let ssl = client_ssl(&self.client).map_err(std::io::Error::other)?;
+            let mut stream = tokio_openssl::SslStream::new(ssl, tcp).map_err(std::io::Error::other)?;
+            std::pin::Pin::new(&mut stream).connect().await.map_err(std::io::Error::other)?;
+            Ok(Box::new(stream) as Box<dyn AsyncStream>)
+        })
+    }
+
+    fn accept(&self, tcp: tokio::net::TcpStream) -> Connecting<'_> {
+        Box::pin(async move {
+            let ssl = Ssl::new(&self.server).map_err(std::io::Error::other)?;
+            let mut stream = tokio_openssl::SslStream::new(ssl, tcp).map_err(std::io::Error::other)?;
+            std::pin::Pin::new(&mut stream).accept().await.map_err(std::io::Error::other)?;
+            Ok(Box::new(stream) as Box<dyn AsyncStream>)
+        })
+    }
 }
 
 struct OpensslEndpoint {
@@ -120,19 +203,10 @@ impl Path for NativeOpenssl {
     fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         let mut clients = self.clients.borrow_mut();
         if !clients.contains_key(setup) {
-            let mut b = SslContextBuilder::new(SslMethod::tls_client()).map_err(err)?;
-            protocol(&mut b, setup)?;
-            let mut store = X509StoreBuilder::new().map_err(err)?;
-            store.add_cert(X509::from_pem(fixtures::ROOT).map_err(err)?).map_err(err)?;
-            b.set_cert_store(store.build());
-            b.set_verify(SslVerifyMode::PEER);
-            b.set_session_cache_mode(SslSessionCacheMode::OFF);
-            clients.insert(*setup, b.build());
+            clients.insert(*setup, client_context(setup)?);
         }
-        let mut ssl = Ssl::new(&clients[setup]).map_err(err)?;
+        let mut ssl = client_ssl(&clients[setup])?;
         ssl.set_connect_state();
-        ssl.set_hostname(fixtures::SERVER_NAME).map_err(err)?;
-        ssl.param_mut().set_host(fixtures::SERVER_NAME).map_err(err)?;
         let mut endpoint =
             OpensslEndpoint { stream: SslStream::new(ssl, MemIo::default()).map_err(err)?, done: false };
         match endpoint.stream.do_handshake() {
@@ -145,28 +219,7 @@ impl Path for NativeOpenssl {
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         let mut servers = self.servers.borrow_mut();
         if !servers.contains_key(setup) {
-            let mut b = SslContextBuilder::new(SslMethod::tls_server()).map_err(err)?;
-            protocol(&mut b, setup)?;
-            let chain = fixtures::chain(setup.key);
-            let certs: Vec<X509> = chain
-                .certificates()
-                .iter()
-                .map(|c| X509::from_der(c.der()))
-                .collect::<Result<_, _>>()
-                .map_err(err)?;
-            b.set_certificate(&certs[0]).map_err(err)?;
-            for c in &certs[1..] {
-                b.add_extra_chain_cert(c.clone()).map_err(err)?;
-            }
-            let key = chain.private_key().pkcs8_v1_der();
-            let key = openssl::pkey::PKey::private_key_from_der(
-                key.as_deref().unwrap_or(chain.private_key().secret_der()),
-            )
-            .map_err(err)?;
-            b.set_private_key(&key).map_err(err)?;
-            b.set_options(SslOptions::CIPHER_SERVER_PREFERENCE | SslOptions::NO_TICKET);
-            b.set_session_id_context(b"wiretls").map_err(err)?;
-            servers.insert(*setup, b.build());
+            servers.insert(*setup, server_context(setup)?);
         }
         let mut ssl = Ssl::new(&servers[setup]).map_err(err)?;
         ssl.set_accept_state();
@@ -216,5 +269,10 @@ fn main() {
         Box::new(WiretlsPath::new(Box::new(wiretls_openssl::OpensslEngine::new()), "wiretls")),
         || Box::new(NativeOpenssl::default()),
         |plan| ceiling_records("openssl", |aead| evp(aead, plan.ceiling_rounds)),
+        || {
+            let engine = Arc::new(wiretls_openssl::OpensslEngine::new());
+            let native = TokioOpenssl { client: client_context(&BASE)?, server: server_context(&BASE)? };
+            Ok(vec![Arc::new(WiretlsTokio::new(engine, &BASE)?) as Arc<dyn Adapter>, Arc::new(native)])
+        },
     );
 }

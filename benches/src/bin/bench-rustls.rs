@@ -1,9 +1,12 @@
 //! The rustls engine's side of the engine comparison (and the null engine).
 
-use wiretls_bench::native_rustls::NativeRustls;
+use std::sync::Arc;
+
+use wiretls_bench::loopback::{Adapter, WiretlsTokio};
+use wiretls_bench::native_rustls::{NativeRustls, TokioRustls};
 use wiretls_bench::null::NullEngine;
 use wiretls_bench::wiretls_path::WiretlsPath;
-use wiretls_bench::{ceiling, ceiling_records, engine_main, measure, Plan};
+use wiretls_bench::{ceiling, ceiling_records, engine_main, measure, Plan, BASE};
 
 fn main() {
     let wiretls = WiretlsPath::new(Box::new(wiretls_rustls::RustlsEngine::aws_lc_rs()), "wiretls");
@@ -16,6 +19,13 @@ fn main() {
             let null = WiretlsPath::new(Box::new(NullEngine), "null");
             records.extend(measure(&[&null], plan));
             records
+        },
+        || {
+            let engine = Arc::new(wiretls_rustls::RustlsEngine::aws_lc_rs());
+            Ok(vec![
+                Arc::new(WiretlsTokio::new(engine, &BASE)?) as Arc<dyn Adapter>,
+                Arc::new(TokioRustls::new(&BASE)?),
+            ])
         },
     );
 }

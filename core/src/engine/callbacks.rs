@@ -80,14 +80,12 @@ impl<C> CallbackShared<C> {
     /// kept in [`CallbackState::refused`] and its alert returned.
     pub fn check_policy(&self, presented: &[&[u8]]) -> Result<(), AlertDescription> {
         let Some(trust) = &self.trust else { return Ok(()) };
-        let certs: Vec<crate::Certificate> =
-            presented.iter().filter_map(|der| crate::Certificate::from_der(*der).ok()).collect();
         let name = self.server_name();
         let peer_name = match (self.side, name.as_deref()) {
             (Side::Client, Some(name)) => Some(name),
             _ => None,
         };
-        crate::policy::check_peer(&certs, trust, peer_name).map_err(|violation| {
+        crate::policy::check_presented(presented, trust, peer_name).map_err(|violation| {
             let alert = violation.rule.alert();
             self.lock().refused = Some(violation);
             alert

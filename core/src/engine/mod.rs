@@ -47,6 +47,7 @@ pub use crate::verify::{certification_path, VerifyHook};
 /// listed on [`PolicyRule`](crate::PolicyRule).
 pub mod policy {
     pub use crate::policy::{
-        after_engine, check_chain, check_path, check_peer, dns_name_within, ip_within, path_at,
+        after_engine, check_chain, check_path, check_peer, check_presented, dns_name_within, ip_within,
+        path_at,
     };
 }
