@@ -189,7 +189,7 @@ pub fn measure(adapters: &[Arc<dyn Adapter>], plan: &Plan) -> Vec<Record> {
         Ok(runtime) => runtime,
         Err(e) => panic!("a tokio runtime: {e}"),
     };
-    let bytes = plan.bulk_bytes * 4;
+    let bytes = plan.bulk_bytes * 16;
     let each = (plan.handshakes / 10).max(1);
     let mut out = Vec::new();
     for test in [Test::LoopbackThroughput, Test::LoopbackHandshakes { clients: CONCURRENT_CLIENTS }] {

@@ -18,10 +18,9 @@ pub const WIRE_BACKLOG_LIMIT: usize = 64 * 1024;
 /// The most plaintext one `poll_write` takes: one full record.
 const WRITE_CHUNK: usize = 16 * 1024;
 
-/// One read from the transport: a full TLS record and its header, so the
-/// peer's plaintext kept before the application reads it is at most one
-/// record's.
-const READ_SIZE: usize = 16 * 1024 + 2048 + 5;
+/// One read from the transport: four full records, so the peer's
+/// plaintext kept before the application reads it is at most 64 KiB.
+const READ_SIZE: usize = 64 * 1024;
 
 /// A TLS connection over the transport `IO`: [`AsyncRead`] gives the peer's
 /// plaintext, [`AsyncWrite`] sends plaintext.
@@ -56,6 +55,9 @@ pub struct TlsStream<IO> {
     /// A wiretls error that waits until the plaintext before it was read
     /// and the alert it caused was sent.
     pending: Option<Error>,
+    /// A transport error that came after plaintext was delivered in the
+    /// same `poll_read`: returned by the next one.
+    transport_error: Option<io::Error>,
     /// The transport's read side ended.
     eof: bool,
     /// `application_finished` was called (by `poll_shutdown`).
@@ -90,6 +92,7 @@ impl<IO> TlsStream<IO> {
             plain: Vec::new(),
             read: 0,
             pending: None,
+            transport_error: None,
             eof: false,
             finished: false,
             shut: false,
@@ -297,20 +300,40 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<IO> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
+        if this.read == this.plain.len() {
+            if let Some(e) = this.transport_error.take() {
+                return Poll::Ready(Err(e));
+            }
+        }
+        let start = buf.filled().len();
         loop {
             if this.read < this.plain.len() {
                 let n = buf.remaining().min(this.plain.len() - this.read);
                 buf.put_slice(&this.plain[this.read..this.read + n]);
                 this.read += n;
-                return Poll::Ready(Ok(()));
+                if buf.remaining() == 0 {
+                    return Poll::Ready(Ok(()));
+                }
             }
+            let delivered = buf.filled().len() > start;
             // What the connection wrote (handshake replies, KeyUpdate
             // answers, the answer to close_notify, alerts) goes out first;
             // while too much of it waits, nothing more is read.
             match this.poll_send(cx) {
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending if this.wire_backlog() >= WIRE_BACKLOG_LIMIT => return Poll::Pending,
+                Poll::Ready(Err(e)) if !delivered => return Poll::Ready(Err(e)),
+                Poll::Ready(Err(e)) => {
+                    // Reported on the next call, after this data.
+                    this.transport_error = Some(e);
+                    return Poll::Ready(Ok(()));
+                }
+                Poll::Pending if this.wire_backlog() >= WIRE_BACKLOG_LIMIT => {
+                    return if delivered { Poll::Ready(Ok(())) } else { Poll::Pending };
+                }
                 _ => {}
+            }
+            if delivered && (this.pending.is_some() || this.conn.is_peer_closed() || this.eof) {
+                // The error, or the end, comes on the next call.
+                return Poll::Ready(Ok(()));
             }
             if let Some(e) = this.pending.take() {
                 if this.wire_backlog() > 0 {
@@ -327,7 +350,17 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<IO> {
             if this.conn.is_peer_closed() || this.eof {
                 return Poll::Ready(Ok(()));
             }
-            ready!(this.poll_receive(cx))?;
+            // More while the transport has it at once: fewer, fuller reads.
+            match this.poll_receive(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) if delivered => {
+                    this.transport_error = Some(e);
+                    return Poll::Ready(Ok(()));
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending if delivered => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
         }
     }
 }

@@ -285,6 +285,23 @@ mod docs {
         }
         let _ = writeln!(
             md,
+            "\n## Over 127.0.0.1 with tokio (wall clock; TLS 1.3, AES-128-GCM, P-256, X25519)\n\n\
+             wiretls-tokio next to the engine's own tokio adapter (tokio-rustls, tokio-openssl, tokio-boring), \
+             configured alike, their runs interleaved: the throughput of one connection (MB/s sent in 16 KiB \
+             writes, the handshake not timed) and full handshakes per second with {} clients at once (each: \
+             connect, handshake, one byte each way). Client and server share one two-worker runtime and the \
+             machine's cores, so these are the whole system's figures (client = server).\n\n\
+             | engine | test | wiretls | | native | | ratio | |\n|---|---|---:|---:|---:|---:|---:|---|",
+            wiretls_bench::loopback::CONCURRENT_CLIENTS
+        );
+        for c in comparisons
+            .iter()
+            .filter(|c| matches!(c.test, Test::LoopbackThroughput | Test::LoopbackHandshakes { .. }))
+        {
+            row(&mut md, c, String::new());
+        }
+        let _ = writeln!(
+            md,
             "\n## Instructions (callgrind, both sides; the difference between N and 1 handshakes, or between \
              {} and 1 MiB, so set-up cancels out)\n\nDeterministic, so these show small differences that the \
              wall-clock figures above cannot resolve on a shared machine. Bulk is TLS 1.3 AES-128-GCM.\n\n\

@@ -15,7 +15,9 @@ use tokio::net::{TcpListener, TcpStream};
 use wiretls_core::{
     BadData, CertificateChain, ClientTls, Engine, Error, ProtocolVersion, ServerTls, TrustStore,
 };
-use wiretls_tokio::{AsyncServerCertificates, AsyncStore, TlsAcceptor, TlsConnector, TlsStream};
+use wiretls_tokio::{
+    AsyncClientCertificateStore, AsyncServerCertificates, AsyncStore, TlsAcceptor, TlsConnector, TlsStream,
+};
 
 /// The name on the test server's certificate.
 pub const SERVER_NAME: &str = "server.wiretls.test";
@@ -264,6 +266,63 @@ pub async fn store_answers_after_await(client: Arc<dyn Engine>, server: Arc<dyn 
     }
 }
 
+/// A client store that answers after an await.
+struct SlowClient;
+
+#[wiretls_tokio::async_trait]
+impl AsyncClientCertificateStore for SlowClient {
+    async fn certificate_chain_for_roots(
+        &self,
+        _roots: &[wiretls_core::DistinguishedName],
+    ) -> Option<CertificateChain> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        CertificateChain::from_pem(&fixture("client1.pem")).ok()
+    }
+
+    async fn default_certificate_chain(&self) -> Option<CertificateChain> {
+        None
+    }
+}
+
+/// A client store that answers after an await, for a server that requires
+/// a certificate: the server gets the chain (engines that cannot wait for a
+/// client store refuse with their declared `Unsupported`).
+pub async fn client_store_answers_after_await(client: Arc<dyn Engine>, server: Arc<dyn Engine>) {
+    let trust = TrustStore::from_pem(&fixture("client-root-ca.pem")).expect("client root");
+    let server_tls = server_tls().with_client_auth(wiretls_core::ClientAuth::Required(trust));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let address = serve(TlsAcceptor::new(server, server_tls), move |tls| {
+        let record = Arc::clone(&record);
+        async move {
+            if let Ok(mut tls) = tls {
+                *record.lock().expect("lock") = tls.peer_certificates().to_vec();
+                let _ = tls.shutdown().await;
+            }
+        }
+    })
+    .await;
+    let tls = client_tls().with_client_certificate_store(Arc::new(AsyncStore::new(SlowClient)));
+    let tcp = TcpStream::connect(address).await.expect("connect");
+    let result = TlsConnector::new(Arc::clone(&client), tls).connect(tcp).await;
+    if !client.capabilities().later_client_certificate_answer {
+        let e = result.expect_err("a client store answering later is declared unsupported");
+        assert!(
+            matches!(
+                Error::from_io(&e),
+                Some(Error::Unsupported { feature: wiretls_core::Feature::LaterClientCertificateAnswer, .. })
+            ),
+            "{e:?}"
+        );
+        return;
+    }
+    let mut stream = result.expect("handshake with the client's chain");
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).await.expect("to close_notify");
+    let sent = CertificateChain::from_pem(&fixture("client1.pem")).expect("client chain");
+    assert_eq!(*seen.lock().expect("lock"), sent.certificates());
+}
+
 /// A client that stops reading: the server's writes stop being accepted
 /// (`poll_write` is `Pending`) with its backlog within the bound.
 pub async fn peer_stops_reading(client: Arc<dyn Engine>, server: Arc<dyn Engine>) {
@@ -343,7 +402,8 @@ pub async fn handshake_cancelled(client: Arc<dyn Engine>, server: Arc<dyn Engine
 macro_rules! tokio_tests {
     ($client:expr, $server:expr) => {
         $crate::tokio_tests!(@each $client, $server; echo_sizes, negotiated_info, concurrent, truncation,
-            close_notify_both_ways, store_answers_after_await, peer_stops_reading, handshake_cancelled);
+            close_notify_both_ways, store_answers_after_await, client_store_answers_after_await, peer_stops_reading,
+            handshake_cancelled);
     };
     (@each $client:expr, $server:expr; $($name:ident),*) => {
         $(
