@@ -64,7 +64,9 @@ pub struct TlsStream<IO> {
     finished: bool,
     /// The transport was shut down.
     shut: bool,
-    scratch: Box<[u8]>,
+    /// Where the transport's bytes are read to: never zeroed (the transport
+    /// writes, the connection reads only what was filled).
+    scratch: Box<[std::mem::MaybeUninit<u8>]>,
     gather: Vec<u8>,
 }
 
@@ -96,7 +98,7 @@ impl<IO> TlsStream<IO> {
             eof: false,
             finished: false,
             shut: false,
-            scratch: vec![0u8; READ_SIZE].into_boxed_slice(),
+            scratch: Box::new_uninit_slice(READ_SIZE),
             gather: Vec::new(),
         })
     }
@@ -211,10 +213,10 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
     /// A wiretls error is kept in `pending` (the plaintext before it is
     /// delivered first); a transport error is returned.
     fn poll_receive(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let mut buf = ReadBuf::new(&mut self.scratch);
+        let mut buf = ReadBuf::uninit(&mut self.scratch);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut buf))?;
-        let n = buf.filled().len();
-        if n == 0 {
+        let input = buf.filled();
+        if input.is_empty() {
             self.eof = true;
             if let Err(e) = self.conn.wire_eof() {
                 self.pending = Some(e);
@@ -225,7 +227,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
             self.plain.clear();
             self.read = 0;
         }
-        if let Err(e) = self.conn.data_from_wire_into(&self.scratch[..n], &mut self.plain) {
+        if let Err(e) = self.conn.data_from_wire_into(input, &mut self.plain) {
             self.pending = Some(e);
         }
         Poll::Ready(Ok(()))
