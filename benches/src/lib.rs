@@ -293,6 +293,16 @@ pub fn engine_main(
         callgrind_work(&**path, count.unwrap_or(0), bulk.map(|size| (size, bytes)));
         return;
     }
+    if let Some(path) = option("--loopback-path") {
+        // For callgrind: `--loopback-path P --loopback-handshakes N`.
+        let count =
+            option("--loopback-handshakes").map_or(1, |n| n.parse::<usize>().expect("a handshake count"));
+        let adapters = loopback().expect("the loopback adapters");
+        let adapter = adapters.into_iter().find(|a| a.path() == path).expect("a known path");
+        loopback::loopback_work(std::sync::Arc::clone(&adapter), 1);
+        loopback::loopback_work(adapter, count);
+        return;
+    }
     let plan = Plan::from_args(&args);
     let refs: Vec<&dyn Path> = paths.iter().map(|p| &**p).collect();
     let mut records = measure(&refs, &plan);

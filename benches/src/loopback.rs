@@ -179,6 +179,24 @@ async fn handshakes(adapter: Arc<dyn Adapter>, clients: usize, each: usize) -> i
     Ok((clients * each) as f64 / seconds)
 }
 
+/// The work callgrind counts for the loopback handshakes (the driver or a
+/// person passes `--toggle-collect=*loopback_work*`): `count` handshakes
+/// through `adapter`, 8 clients at once, on a current-thread runtime.
+///
+/// # Panics
+/// When a handshake fails.
+#[inline(never)]
+pub fn loopback_work(adapter: Arc<dyn Adapter>, count: usize) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => panic!("a tokio runtime: {e}"),
+    };
+    let clients = count.clamp(1, 8);
+    if let Err(e) = runtime.block_on(handshakes(adapter, clients, count.div_ceil(clients))) {
+        panic!("loopback handshakes: {e}");
+    }
+}
+
 /// The number of clients at once in the handshake benchmark.
 pub const CONCURRENT_CLIENTS: usize = 64;
 

@@ -18,9 +18,14 @@ pub const WIRE_BACKLOG_LIMIT: usize = 64 * 1024;
 /// The most plaintext one `poll_write` takes: one full record.
 const WRITE_CHUNK: usize = 16 * 1024;
 
-/// One read from the transport: four full records, so the peer's
+/// The largest read from the transport: four full records, so the peer's
 /// plaintext kept before the application reads it is at most 64 KiB.
 const READ_SIZE: usize = 64 * 1024;
+
+/// The first read buffer: enough for a handshake flight. It doubles (up to
+/// [`READ_SIZE`]) each time a read fills it, so idle and handshaking
+/// connections stay small and bulk transfers get full reads.
+const FIRST_READ_SIZE: usize = 4 * 1024;
 
 /// A TLS connection over the transport `IO`: [`AsyncRead`] gives the peer's
 /// plaintext, [`AsyncWrite`] sends plaintext.
@@ -98,7 +103,7 @@ impl<IO> TlsStream<IO> {
             eof: false,
             finished: false,
             shut: false,
-            scratch: Box::new_uninit_slice(READ_SIZE),
+            scratch: Box::new_uninit_slice(FIRST_READ_SIZE),
             gather: Vec::new(),
         })
     }
@@ -213,6 +218,7 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
     /// A wiretls error is kept in `pending` (the plaintext before it is
     /// delivered first); a transport error is returned.
     fn poll_receive(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let capacity = self.scratch.len();
         let mut buf = ReadBuf::uninit(&mut self.scratch);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut buf))?;
         let input = buf.filled();
@@ -227,8 +233,12 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
             self.plain.clear();
             self.read = 0;
         }
+        let full = input.len() == capacity;
         if let Err(e) = self.conn.data_from_wire_into(input, &mut self.plain) {
             self.pending = Some(e);
+        }
+        if full && capacity < READ_SIZE {
+            self.scratch = Box::new_uninit_slice((capacity * 2).min(READ_SIZE));
         }
         Poll::Ready(Ok(()))
     }
