@@ -1,0 +1,123 @@
+//! `wiretls client`.
+
+use std::sync::Arc;
+
+use clap::Args as ClapArgs;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiretls_core::{ClientTls, DistinguishedName, Error};
+use wiretls_tokio::TlsConnector;
+
+use crate::options::{self, configure, Protocol};
+use crate::{engines, show};
+
+/// `wiretls client --connect HOST:PORT ...`
+#[derive(ClapArgs, Debug)]
+pub(crate) struct Args {
+    /// Where to connect.
+    #[arg(long)]
+    connect: String,
+    /// The name to verify (and send as SNI unless it is an IP address); default: the host.
+    #[arg(long)]
+    servername: Option<String>,
+    /// Trust these roots (PEM) instead of the system's store.
+    #[arg(long)]
+    cafile: Option<String>,
+    /// A client certificate chain (PEM, with its key unless --key is given).
+    #[arg(long)]
+    cert: Option<String>,
+    /// The client certificate's key (PEM).
+    #[arg(long, requires = "cert")]
+    key: Option<String>,
+    /// Print one line (the negotiated parameters) and exit after the handshake.
+    #[arg(long)]
+    brief: bool,
+    #[command(flatten)]
+    protocol: Protocol,
+}
+
+/// A client store with one chain, for any CA names.
+struct OneChain(wiretls_core::CertificateChain);
+
+impl wiretls_core::ClientCertificateStore for OneChain {
+    fn certificate_chain_for_roots(
+        &self,
+        _roots: &[DistinguishedName],
+        callback: wiretls_core::CertificateChainCallback,
+    ) {
+        self.default_certificate_chain(callback);
+    }
+
+    fn default_certificate_chain(&self, callback: wiretls_core::CertificateChainCallback) {
+        // A chain the server's CA names do not reach is refused; then no certificate.
+        if callback.answer(Some(self.0.clone())).is_err() {
+            let _ = callback.answer(None);
+        }
+    }
+}
+
+/// Why a handshake failed, in one line: which check, which alert.
+pub(crate) fn reason(e: &std::io::Error) -> String {
+    match Error::from_io(e) {
+        Some(Error::PeerCertificate { problem, alert_sent, detail }) => format!(
+            "the peer's certificate was refused: {problem:?}{}{}",
+            detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default(),
+            alert_sent.map(|a| format!("; sent {a}")).unwrap_or_default()
+        ),
+        Some(Error::AlertReceived { description, level }) => {
+            format!("the peer sent the alert {level:?} {description}")
+        }
+        Some(other) => other.to_string(),
+        None => e.to_string(),
+    }
+}
+
+pub(crate) async fn run(args: Args) -> Result<(), String> {
+    let engine = engines::by_name(&args.protocol.engine)?;
+    let host = args.connect.rsplit_once(':').map_or(args.connect.as_str(), |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let name = args.servername.clone().unwrap_or_else(|| host.to_owned());
+    let mut tls = ClientTls::new(&name).map_err(|e| e.to_string())?;
+    tls = configure!(tls, &args.protocol);
+    if let Some(cafile) = &args.cafile {
+        tls = tls.with_trust_root(options::trust(cafile)?);
+    }
+    if let Some(cert) = &args.cert {
+        let chain = options::chain(cert, args.key.as_deref())?;
+        tls = tls.with_client_certificate_store(Arc::new(OneChain(chain)));
+    }
+    let tcp =
+        tokio::net::TcpStream::connect(&args.connect).await.map_err(|e| format!("{}: {e}", args.connect))?;
+    let mut stream = TlsConnector::new(engine, tls).connect(tcp).await.map_err(|e| reason(&e))?;
+    if args.brief {
+        println!("{}", show::brief(stream.info()));
+        let _ = stream.shutdown().await;
+        return Ok(());
+    }
+    eprint!("{}{}", show::parameters(stream.info()), show::chain(stream.peer_certificates()));
+    // Relay: stdin to the peer (close_notify at its end), the peer to stdout.
+    let (mut from_peer, mut to_peer) = tokio::io::split(stream);
+    let send = async {
+        let mut stdin = tokio::io::stdin();
+        let _ = tokio::io::copy(&mut stdin, &mut to_peer).await;
+        let _ = to_peer.shutdown().await;
+    };
+    let receive = async {
+        let mut stdout = tokio::io::stdout();
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match from_peer.read(&mut buf).await {
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    if stdout.write_all(&buf[..n]).await.is_err() || stdout.flush().await.is_err() {
+                        return Ok(());
+                    }
+                }
+                Err(e) => return Err(reason(&e)),
+            }
+        }
+    };
+    tokio::select! {
+        result = receive => result,
+        () = async { send.await; std::future::pending::<()>().await } => Ok(()),
+    }
+}

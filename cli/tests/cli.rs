@@ -1,0 +1,175 @@
+//! The `wiretls` command over 127.0.0.1: its exit status, its output, and
+//! real peers (curl) against `wiretls server`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wiretls");
+
+fn fixture(name: &str) -> String {
+    format!("{}/../conformance/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Server(Child, u16);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn server(args: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["server", "--listen", "127.0.0.1:0", "--cert", &fixture("server-p256.pem")])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start wiretls server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("its first line");
+    let port =
+        line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+    Server(child, port)
+}
+
+fn client(port: u16, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(["client", "--connect", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start wiretls client");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    child.wait_with_output().expect("the client's output")
+}
+
+fn trusted<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--servername", "server.wiretls.test"];
+    all.extend_from_slice(args);
+    all
+}
+
+#[test]
+fn brief_handshake_across_engines() {
+    let root = fixture("root-ca.pem");
+    for server_engine in ["rustls", "openssl"] {
+        let s = server(&["--engine", server_engine, "--www"]);
+        for client_engine in ["rustls", "rustls-ring", "openssl"] {
+            let out = client(s.1, &trusted(&["--cafile", &root, "--engine", client_engine, "--brief"]), b"");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{client_engine} -> {server_engine}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.starts_with("TLSv1.3 TLS13_"), "{stdout}");
+        }
+    }
+}
+
+#[test]
+fn chosen_version_suite_group_and_alpn_are_negotiated() {
+    let root = fixture("root-ca.pem");
+    let s = server(&["--engine", "openssl", "--www", "--alpn", "h2,http/1.1"]);
+    let out = client(
+        s.1,
+        &trusted(&[
+            "--cafile",
+            &root,
+            "--tls1.2",
+            "--ciphers",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "--groups",
+            "secp256r1",
+            "--alpn",
+            "http/1.1",
+            "--brief",
+        ]),
+        b"",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 secp256r1 alpn=http/1.1"
+    );
+}
+
+#[test]
+fn an_untrusted_server_fails_with_the_reason_and_the_server_goes_on() {
+    let s = server(&["--www"]);
+    let out = client(s.1, &trusted(&["--cafile", &fixture("other-root-ca.pem"), "--brief"]), b"");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("UnknownIssuer") && stderr.contains("unknown_ca"), "{stderr}");
+    let again = client(s.1, &trusted(&["--cafile", &fixture("root-ca.pem"), "--brief"]), b"");
+    assert!(again.status.success(), "the server stopped after a failed connection");
+}
+
+#[test]
+fn an_ip_address_is_verified_against_ip_names() {
+    let s = server(&["--www"]);
+    // No --servername: the host 127.0.0.1 is the name, matched to the IP SAN.
+    let out = client(s.1, &["--cafile", &fixture("root-ca.pem"), "--brief"], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn www_page_for_curl_and_the_client() {
+    let s = server(&["--engine", "openssl", "--www"]);
+    let curl = Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "--cacert", &fixture("root-ca.pem")])
+        .args(["--resolve", &format!("server.wiretls.test:{}:127.0.0.1", s.1)])
+        .arg(format!("https://server.wiretls.test:{}/", s.1))
+        .output()
+        .expect("run curl");
+    let page = String::from_utf8_lossy(&curl.stdout);
+    assert!(curl.status.success(), "{}", String::from_utf8_lossy(&curl.stderr));
+    assert!(page.contains("engine        openssl\n") && page.contains("version       TLSv1.3\n"), "{page}");
+    let out = client(s.1, &trusted(&["--cafile", &fixture("root-ca.pem")]), b"GET / HTTP/1.0\r\n\r\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.starts_with("HTTP/1.0 200 OK"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("peer chain    2 certificate(s)")
+            && stderr.contains("names     localhost, server.wiretls.test, 127.0.0.1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn client_certificates_required_and_sent() {
+    let s = server(&["--www", "--client-ca", &fixture("client-root-ca.pem"), "--require-client-cert"]);
+    let root = fixture("root-ca.pem");
+    let with = client(
+        s.1,
+        &trusted(&["--cafile", &root, "--cert", &fixture("client1.pem")]),
+        b"GET / HTTP/1.0\r\n\r\n",
+    );
+    let page = String::from_utf8_lossy(&with.stdout);
+    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
+    assert!(
+        page.contains("peer chain    1 certificate(s)") && page.contains("CN=wiretls client one"),
+        "the server saw the client's chain: {page}"
+    );
+    let without = client(s.1, &trusted(&["--cafile", &root]), b"GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(without.status.code(), Some(1), "{}", String::from_utf8_lossy(&without.stdout));
+}
+
+#[test]
+fn echo_relays_stdin_and_stdout() {
+    let s = server(&["--engine", "openssl", "--echo"]);
+    let out = client(s.1, &trusted(&["--cafile", &fixture("root-ca.pem")]), b"hello over wiretls\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello over wiretls\n");
+}
+
+#[test]
+fn boring_is_refused_with_why() {
+    let out = client(1, &["--engine", "boring"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BoringSSL cannot be linked beside OpenSSL"));
+}
