@@ -126,12 +126,17 @@ pub fn client_vs_s_server_presenting(
     .map(|s| (*s).to_owned())
     .collect();
     let server = Process::spawn("openssl", &args);
+    server.wait_for("ACCEPT");
     let mut tcp = Tcp::connect(engine, &certificate.trusting_client(), port);
     let done = tcp.pump_until(|t| !t.conn.is_handshaking());
     let result = match tcp.errors.first() {
         Some(e) => Err(e.clone()),
         None if done => Ok(tcp.conn.info().clone()),
-        None => panic!("the handshake neither completed nor failed: {}", server.output()),
+        None => panic!(
+            "the handshake neither completed nor failed (transport: {:?}): {}",
+            tcp.transport_error,
+            server.output()
+        ),
     };
     if result.is_err() {
         // Give s_server a moment to log the alert it received.

@@ -46,7 +46,10 @@ fn client_for(name: &str, version: ProtocolVersion) -> ClientTls {
 fn s_server(port: u16, extra: &[&str]) -> Process {
     let mut a = args(&["s_server", "-accept", &format!("127.0.0.1:{port}"), "-naccept", "1", "-rev"]);
     a.extend(args(extra));
-    Process::spawn("openssl", &a)
+    let server = Process::spawn("openssl", &a);
+    // Listening (and on this port: a port another test took would fail the bind).
+    server.wait_for("ACCEPT");
+    server
 }
 
 fn s_server_p256(port: u16, extra: &[&str]) -> Process {

@@ -130,6 +130,8 @@ pub struct Tcp {
     pub errors: Vec<Error>,
     /// The transport ended (and `wire_eof` was called).
     pub eof: bool,
+    /// The transport's own failure (a reset), if that is how it ended.
+    pub transport_error: Option<String>,
     write_closed: bool,
 }
 
@@ -180,7 +182,16 @@ impl Tcp {
     fn new(conn: Connection, stream: TcpStream, out: Outbox) -> Self {
         stream.set_read_timeout(Some(Duration::from_millis(20))).expect("read timeout");
         stream.set_nodelay(true).expect("nodelay");
-        Self { conn, stream, out, received: Vec::new(), errors: Vec::new(), eof: false, write_closed: false }
+        Self {
+            conn,
+            stream,
+            out,
+            received: Vec::new(),
+            errors: Vec::new(),
+            eof: false,
+            transport_error: None,
+            write_closed: false,
+        }
     }
 
     /// Move bytes until `done` holds, an error occurs, or the stream ends.
@@ -210,8 +221,10 @@ impl Tcp {
                 }
                 Err(e)
                     if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
-                Err(_) => {
+                Err(e) => {
+                    // The transport failed (a reset): say so, it is not a TLS result.
                     self.eof = true;
+                    self.transport_error = Some(e.to_string());
                 }
             }
         }
@@ -238,9 +251,10 @@ impl Tcp {
         let ok = self.pump_until(|t| !t.conn.is_handshaking());
         assert!(
             ok,
-            "handshake did not complete: errors {:?}, transport ended {}, after {:?}",
+            "handshake did not complete: errors {:?}, transport ended {} ({:?}), after {:?}",
             self.errors,
             self.eof,
+            self.transport_error,
             start.elapsed()
         );
     }
