@@ -22,7 +22,7 @@ pub(crate) struct Args {
     /// The server's key (PEM).
     #[arg(long)]
     key: Option<String>,
-    /// More chains chosen by SNI: NAME=CERT[,KEY] (the chain's names decide; NAME documents it).
+    /// More chains chosen by SNI: NAME=CERT or NAME=CERT,KEY (the chain's names decide; NAME documents it).
     #[arg(long)]
     sni: Vec<String>,
     /// Ask clients for certificates issued by these roots (PEM).
