@@ -378,7 +378,8 @@ pub async fn handshake_cancelled(client: Arc<dyn Engine>, server: Arc<dyn Engine
         .await;
         assert!(server_task.await.expect("server task"), "the server's handshake was cut short");
         assert!(!matches!(attempt, Ok(Ok(_))), "no handshake can complete without the server");
-        assert_eq!(slow.store().asked.load(Ordering::Relaxed), 1);
+        // Asked once, if the ClientHello arrived before the server gave up (under load it may not).
+        assert!(slow.store().asked.load(Ordering::Relaxed) <= 1);
         // The store answers after both futures were dropped: nothing panics.
         tokio::time::sleep(Duration::from_millis(450)).await;
     }
