@@ -31,6 +31,12 @@ pub(crate) struct Args {
     /// Print one line (the negotiated parameters) and exit after the handshake.
     #[arg(long)]
     brief: bool,
+    /// Keep reading after stdin ends, until the peer closes (as `openssl
+    /// s_client -ign_eof`). Without it, the end of stdin sends `close_notify`
+    /// at once, and a peer that answers it with its own may drop a reply it
+    /// had not sent yet (TLS 1.2 requires that; wiretls does it for 1.3 too).
+    #[arg(long = "ign-eof", alias = "ign_eof")]
+    ign_eof: bool,
     #[command(flatten)]
     protocol: Protocol,
 }
@@ -96,9 +102,14 @@ pub(crate) async fn run(args: Args) -> Result<(), String> {
     eprint!("{}{}", show::parameters(stream.info()), show::chain(stream.peer_certificates()));
     // Relay: stdin to the peer (close_notify at its end), the peer to stdout.
     let (mut from_peer, mut to_peer) = tokio::io::split(stream);
-    let send = async {
+    let ign_eof = args.ign_eof;
+    let send = async move {
         let mut stdin = tokio::io::stdin();
         let _ = tokio::io::copy(&mut stdin, &mut to_peer).await;
+        if ign_eof {
+            // The peer ends the connection; keep the write half open until then.
+            std::future::pending::<()>().await;
+        }
         let _ = to_peer.shutdown().await;
     };
     let receive = async {

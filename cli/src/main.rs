@@ -34,8 +34,12 @@ async fn main() {
         Command::Client(args) => client::run(args).await,
         Command::Server(args) => server::run(args).await,
     };
+    // Exit here rather than return: a blocking read of stdin (tokio reads it
+    // on a thread that cannot be cancelled) would hold the runtime's shutdown.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     if let Err(why) = result {
         eprintln!("wiretls: {why}");
         std::process::exit(1);
     }
+    std::process::exit(0);
 }
