@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use clap::Args as ClapArgs;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiretls_core::{ClientTls, DistinguishedName, Error};
+use wiretls_core::{ClientTls, Error};
 use wiretls_tokio::TlsConnector;
 
 use crate::options::{self, configure, Protocol};
@@ -41,26 +41,6 @@ pub(crate) struct Args {
     protocol: Protocol,
 }
 
-/// A client store with one chain, for any CA names.
-struct OneChain(wiretls_core::CertificateChain);
-
-impl wiretls_core::ClientCertificateStore for OneChain {
-    fn certificate_chain_for_roots(
-        &self,
-        _roots: &[DistinguishedName],
-        callback: wiretls_core::CertificateChainCallback,
-    ) {
-        self.default_certificate_chain(callback);
-    }
-
-    fn default_certificate_chain(&self, callback: wiretls_core::CertificateChainCallback) {
-        // A chain the server's CA names do not reach is refused; then no certificate.
-        if callback.answer(Some(self.0.clone())).is_err() {
-            let _ = callback.answer(None);
-        }
-    }
-}
-
 /// Why a handshake failed, in one line: which check, which alert.
 pub(crate) fn reason(e: &std::io::Error) -> String {
     match Error::from_io(e) {
@@ -89,7 +69,7 @@ pub(crate) async fn run(args: Args) -> Result<(), String> {
     }
     if let Some(cert) = &args.cert {
         let chain = options::chain(cert, args.key.as_deref())?;
-        tls = tls.with_client_certificate_store(Arc::new(OneChain(chain)));
+        tls = tls.with_client_certificate_store(Arc::new(options::OneChain(chain)));
     }
     let tcp =
         tokio::net::TcpStream::connect(&args.connect).await.map_err(|e| format!("{}: {e}", args.connect))?;

@@ -5,7 +5,9 @@
 
 mod client;
 mod engines;
+mod interop;
 mod options;
+mod progress;
 mod server;
 mod show;
 
@@ -25,6 +27,8 @@ enum Command {
     Client(client::Args),
     /// Serve connections: an HTTP page of the negotiated parameters (--www) or an echo.
     Server(server::Args),
+    /// Every engine as client and server against each other and the OpenSSL and GnuTLS tools.
+    Interop(interop::Args),
 }
 
 #[tokio::main]
@@ -33,6 +37,7 @@ async fn main() {
     let result = match cli.command {
         Command::Client(args) => client::run(args).await,
         Command::Server(args) => server::run(args).await,
+        Command::Interop(args) => interop::run(args).await,
     };
     // Exit here rather than return: a blocking read of stdin (tokio reads it
     // on a thread that cannot be cancelled) would hold the runtime's shutdown.

@@ -1,7 +1,10 @@
 //! What client and server share: protocol options and file loading.
 
 use clap::Args;
-use wiretls_core::{CertificateChain, CipherSuite, NamedGroup, ProtocolVersion, TrustStore};
+use wiretls_core::{
+    CertificateChain, CertificateChainCallback, CipherSuite, ClientCertificateStore, DistinguishedName,
+    NamedGroup, ProtocolVersion, TrustStore,
+};
 
 /// The protocol options of both commands.
 #[derive(Args, Debug, Clone)]
@@ -103,4 +106,20 @@ pub(crate) fn chain(cert: &str, key: Option<&str>) -> Result<CertificateChain, S
 /// A trust store from a PEM file.
 pub(crate) fn trust(path: &str) -> Result<TrustStore, String> {
     TrustStore::from_pem(&read(path)?).map_err(|e| format!("{path}: {e}"))
+}
+
+/// A client store with one chain, for any CA names.
+pub(crate) struct OneChain(pub(crate) CertificateChain);
+
+impl ClientCertificateStore for OneChain {
+    fn certificate_chain_for_roots(&self, _roots: &[DistinguishedName], callback: CertificateChainCallback) {
+        self.default_certificate_chain(callback);
+    }
+
+    fn default_certificate_chain(&self, callback: CertificateChainCallback) {
+        // A chain the server's CA names do not reach is refused; then no certificate.
+        if callback.answer(Some(self.0.clone())).is_err() {
+            let _ = callback.answer(None);
+        }
+    }
 }

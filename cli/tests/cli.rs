@@ -189,3 +189,52 @@ fn boring_is_refused_with_why() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("BoringSSL cannot be linked beside OpenSSL"));
 }
+
+#[test]
+fn interop_matrix_every_engine_and_tool_pair_passes_with_the_negotiated_outcome() {
+    let out = Command::new(BIN).args(["interop", "--json"]).output().expect("run wiretls interop");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}\n{text}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let cells = json["cells"].as_array().expect("cells");
+    let engines = ["rustls", "rustls-ring", "openssl"];
+    // 3 x 3 engine pairs and each engine against the two tools' clients and servers.
+    assert_eq!(cells.len(), (9 + 3 * 4) * 12, "{text}");
+    for cell in cells {
+        let (scenario, detail) =
+            (cell["scenario"].as_str().unwrap_or(""), cell["detail"].as_str().unwrap_or(""));
+        assert_eq!(cell["outcome"], "pass", "{cell}");
+        let expected = match scenario {
+            "tls1.2" => "TLSv1.2 ",
+            "12-aes128" => "TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 ",
+            "12-chacha" => "TLSv1.2 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 ",
+            "13-aes256" => "TLSv1.3 TLS13_AES_256_GCM_SHA384 ",
+            _ => "TLSv1.",
+        };
+        assert!(detail.starts_with(expected), "{cell}");
+        if scenario == "alpn" {
+            assert!(detail.ends_with("alpn=http/1.1"), "{cell}");
+        }
+    }
+    for tool in ["openssl s_client", "gnutls-cli"] {
+        for engine in engines {
+            assert!(cells.iter().any(|c| c["client"] == tool && c["server"] == engine), "{tool} -> {engine}");
+        }
+    }
+    let left_out = json["left_out"].as_array().expect("left_out");
+    assert_eq!(left_out.len(), 1, "only BoringSSL is left out here: {left_out:?}");
+}
+
+#[test]
+fn interop_table_and_an_unknown_scenario() {
+    let out = Command::new(BIN)
+        .args(["interop", "--engines", "rustls", "--no-tools", "--scenarios", "sni,client-auth"])
+        .output()
+        .expect("run wiretls interop");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{table}");
+    assert!(table.contains("rustls -> rustls") && table.contains("2 passed, 0 failed"), "{table}");
+    let out = Command::new(BIN).args(["interop", "--scenarios", "nope"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such scenario (known: tls1.2"));
+}
