@@ -23,6 +23,7 @@ pub mod loopback;
 pub mod native_rustls;
 pub mod null;
 pub mod report;
+pub mod rustls_set;
 pub mod wiretls_path;
 
 use serde::{Deserialize, Serialize};
@@ -263,6 +264,46 @@ pub fn callgrind_work(path: &dyn Path, count: usize, bulk: Option<(usize, usize)
     }
 }
 
+/// Which measurements to make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Modes {
+    /// Client and server in one thread over memory buffers: bulk,
+    /// handshakes, memory and the AEAD ceilings.
+    pub in_memory: bool,
+    /// Over 127.0.0.1 through the tokio adapters.
+    pub loopback: bool,
+}
+
+impl Modes {
+    /// Everything.
+    pub const ALL: Self = Self { in_memory: true, loopback: true };
+}
+
+/// Measure one engine's paths (wiretls and native, in that order) in this
+/// process: what an engine's bench binary prints, and what the `wiretls
+/// bench` command gathers for the engines it links.
+pub fn engine_records(
+    paths: Vec<Box<dyn Path>>,
+    ceilings: &dyn Fn(&Plan) -> Vec<Record>,
+    loopback: &dyn Fn() -> Result<Vec<std::sync::Arc<dyn loopback::Adapter>>, String>,
+    plan: &Plan,
+    modes: Modes,
+) -> Vec<Record> {
+    let mut records = Vec::new();
+    if modes.in_memory {
+        let refs: Vec<&dyn Path> = paths.iter().map(|p| &**p).collect();
+        records.extend(measure(&refs, plan));
+        records.extend(ceilings(plan));
+    }
+    if modes.loopback {
+        match loopback() {
+            Ok(adapters) => records.extend(loopback::measure(&adapters, plan)),
+            Err(why) => eprintln!("no loopback benchmarks: {why}"),
+        }
+    }
+    records
+}
+
 /// The body of an engine's bench binary. With `--path P`, for callgrind:
 /// `--handshakes N` runs N handshakes of [`BASE`] on that path, `--bulk SIZE
 /// --bytes N` sends N bytes in writes of SIZE over one [`BASE`] connection.
@@ -304,14 +345,8 @@ pub fn engine_main(
         return;
     }
     let plan = Plan::from_args(&args);
-    let refs: Vec<&dyn Path> = paths.iter().map(|p| &**p).collect();
-    let mut records = measure(&refs, &plan);
-    records.extend(ceilings(&plan));
-    if !args.iter().any(|a| a == "--calibrate" || a == "--no-loopback") {
-        match loopback() {
-            Ok(adapters) => records.extend(loopback::measure(&adapters, &plan)),
-            Err(why) => eprintln!("no loopback benchmarks: {why}"),
-        }
-    }
+    let modes =
+        Modes { in_memory: true, loopback: !args.iter().any(|a| a == "--calibrate" || a == "--no-loopback") };
+    let records = engine_records(paths, &ceilings, &loopback, &plan, modes);
     println!("{}", serde_json::to_string(&records).expect("records as JSON"));
 }

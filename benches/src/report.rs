@@ -278,3 +278,139 @@ pub fn svg_bars(
     let _ = writeln!(s, "<text x=\"{left}\" y=\"{}\" fill=\"#555\">{unit}</text>\n</svg>", height - 5.0);
     s
 }
+
+/// The targets, checked: one line each, for `engines`.
+pub fn summary(records: &[Record], engines: &[&str]) -> String {
+    let mut out = String::from("Targets (wiretls / native):\n");
+    for c in compare(records) {
+        if let Some((rc, rs)) = c.ratios() {
+            let worst = rc.min(rs);
+            let mark = if worst >= targets::MIN_RATIO { "ok " } else { "MISS" };
+            out.push_str(&format!(
+                "  {mark} {:<8} {:<38} client {rc:.3}  server {rs:.3}\n",
+                c.engine,
+                label(&c.test)
+            ));
+        }
+    }
+    for engine in engines {
+        for test in INSTRUCTION_TESTS {
+            if let Some((w, n)) = instruction_pair(records, engine, test) {
+                let ratio = w / n;
+                let mark = if ratio <= targets::MAX_INSTRUCTIONS { "ok " } else { "MISS" };
+                out.push_str(&format!(
+                    "  {mark} {engine:<8} {:<38} {w:.0} vs {n:.0}: {ratio:.3}\n",
+                    label(test)
+                ));
+            }
+        }
+        if let (Some(w), Some(n)) = (memory(records, engine, "wiretls"), memory(records, engine, "native")) {
+            for (side, wb, nb) in
+                [("client", w.idle_client, n.idle_client), ("server", w.idle_server, n.idle_server)]
+            {
+                let extra = wb - nb;
+                let mark = if extra <= targets::MAX_IDLE_EXTRA { "ok " } else { "MISS" };
+                out.push_str(&format!(
+                    "  {mark} {engine:<8} idle {side} connection {wb} B vs {nb} B: {extra:+} B\n"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The instruction counts of one engine and test: wiretls, native.
+pub fn instruction_pair(records: &[Record], engine: &str, test: &Test) -> Option<(f64, f64)> {
+    let get = |path: &str| {
+        records
+            .iter()
+            .find(|r| r.engine == engine && r.path == path && r.test == *test)
+            .and_then(|r| r.client.first().copied())
+    };
+    Some((get("wiretls")?, get("native")?))
+}
+
+/// The instruction tests, in report order.
+pub const INSTRUCTION_TESTS: &[Test] =
+    &[Test::Instructions, Test::BulkInstructions { size: 1024 }, Test::BulkInstructions { size: 16 * 1024 }];
+
+/// Run an engine's bench binary (`bench-openssl`, `bench-boring`, ...) and
+/// read its records.
+///
+/// # Errors
+/// When it cannot be started, fails, or prints no records.
+pub fn run_binary(path: &std::path::Path, quick: bool, calibrate: bool) -> Result<Vec<Record>, String> {
+    let output = std::process::Command::new(path)
+        .arg(if quick { "--quick" } else { "--full" })
+        .args(calibrate.then_some("--calibrate"))
+        .output()
+        .map_err(|e| format!("{}: {e} (build the bench binaries first)", path.display()))?;
+    if !output.status.success() {
+        return Err(format!("{} failed:\n{}", path.display(), String::from_utf8_lossy(&output.stderr)));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("{}'s output: {e}", path.display()))
+}
+
+/// The charts (bulk, handshakes, ratios) as SVG files in `dir`.
+///
+/// # Errors
+/// The first failed write.
+pub fn charts(records: &[Record], dir: &std::path::Path) -> std::io::Result<()> {
+    let comparisons = compare(records);
+    let mut bulk_rows = Vec::new();
+    let mut hs_rows = Vec::new();
+    let mut ratio_rows = Vec::new();
+    for c in &comparisons {
+        let median = |s: Option<(Stat, Stat)>| s.map(|s| s.0.median);
+        match &c.test {
+            Test::Bulk { size, .. } if *size == 16 * 1024 => {
+                bulk_rows.push((
+                    format!("{} {}", c.engine, label(&c.test)),
+                    vec![median(c.wiretls), median(c.native)],
+                ));
+            }
+            Test::Handshake { .. } => {
+                hs_rows.push((
+                    format!("{} {}", c.engine, label(&c.test)),
+                    vec![median(c.wiretls), median(c.native)],
+                ));
+            }
+            _ => {}
+        }
+        if let Some((a, b)) = c.ratios() {
+            ratio_rows.push((format!("{} {}", c.engine, label(&c.test)), vec![Some(a), Some(b)]));
+        }
+    }
+    let write = |name: &str, svg: String| std::fs::write(dir.join(name), svg);
+    write(
+        "bench-bulk.svg",
+        svg_bars(
+            "Bulk send, 16 KiB writes (MB/s of client CPU)",
+            "MB/s",
+            &["wiretls", "native"],
+            &bulk_rows,
+            None,
+        ),
+    )?;
+    write(
+        "bench-handshakes.svg",
+        svg_bars(
+            "Full handshakes per second of client CPU",
+            "handshakes/s",
+            &["wiretls", "native"],
+            &hs_rows,
+            None,
+        ),
+    )?;
+    write(
+        "bench-ratios.svg",
+        svg_bars(
+            "wiretls / native (client, server)",
+            "ratio",
+            &["client", "server"],
+            &ratio_rows,
+            Some(targets::MIN_RATIO),
+        ),
+    )?;
+    Ok(())
+}

@@ -3,7 +3,9 @@
 //! `s_server`. Exit status 0 only when the handshake (and, for the
 //! client, the verification) succeeded; otherwise 1 and one line saying why.
 
+mod bench;
 mod client;
+mod compare;
 mod engines;
 mod interop;
 mod options;
@@ -29,22 +31,36 @@ enum Command {
     Server(server::Args),
     /// Every engine as client and server against each other and the OpenSSL and GnuTLS tools.
     Interop(interop::Args),
+    /// The engine comparison: each engine through wiretls next to its own API.
+    Bench(bench::Args),
+    /// Interop and a quick bench on generated certificates, nothing to configure.
+    Compare(compare::Args),
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Client(args) => client::run(args).await,
-        Command::Server(args) => server::run(args).await,
-        Command::Interop(args) => interop::run(args).await,
+        Command::Client(args) => block_on(client::run(args)),
+        Command::Server(args) => block_on(server::run(args)),
+        Command::Interop(args) => block_on(interop::run(args)),
+        // The measurements run outside any runtime (the loopback ones make their own).
+        Command::Bench(args) => bench::run(&args),
+        Command::Compare(args) => compare::run(&args),
     };
-    // Exit here rather than return: a blocking read of stdin (tokio reads it
-    // on a thread that cannot be cancelled) would hold the runtime's shutdown.
     let _ = std::io::Write::flush(&mut std::io::stdout());
     if let Err(why) = result {
         eprintln!("wiretls: {why}");
         std::process::exit(1);
     }
     std::process::exit(0);
+}
+
+/// Run `task` on a tokio runtime made for it.
+pub(crate) fn block_on(task: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("a tokio runtime: {e}"))?;
+    let result = runtime.block_on(task);
+    // Without waiting: a blocking read of stdin (tokio reads it on a thread
+    // that cannot be cancelled) would hold a waiting shutdown.
+    runtime.shutdown_background();
+    result
 }

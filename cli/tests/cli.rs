@@ -238,3 +238,35 @@ fn interop_table_and_an_unknown_scenario() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such scenario (known: tls1.2"));
 }
+
+#[test]
+fn bench_measures_both_paths_and_writes_json_and_charts() {
+    let dir = std::env::temp_dir().join(format!("wiretls-cli-svg-{}", std::process::id()));
+    // OpenSSL only: its cryptography is C, so a debug build of the command still runs in seconds.
+    let out = Command::new(BIN)
+        .args(["bench", "--engines", "openssl", "--json", "--svg"])
+        .arg(&dir)
+        .output()
+        .expect("run wiretls bench");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let records: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON records");
+    let records = records.as_array().expect("an array");
+    for path in ["wiretls", "native"] {
+        for test in ["Handshake", "Bulk", "LoopbackThroughput", "Memory"] {
+            assert!(
+                records.iter().any(|r| r["path"] == path
+                    && r["engine"] == "openssl"
+                    && (r["test"].get(test).is_some() || r["test"] == test)),
+                "no {test} record of the {path} path"
+            );
+        }
+    }
+    for chart in ["bench-bulk.svg", "bench-handshakes.svg", "bench-ratios.svg"] {
+        let svg = std::fs::read_to_string(dir.join(chart)).expect("a chart");
+        assert!(svg.starts_with("<svg"), "{chart}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(BIN).args(["bench", "--engines", "nope"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown engine \"nope\" for bench"));
+}

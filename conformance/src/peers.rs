@@ -110,12 +110,14 @@ impl Drop for Process {
     }
 }
 
-/// A port that was free a moment ago.
+/// A port for an external server, free a moment ago, below the kernel's
+/// ephemeral range (see [`wiretls_testpki::ports`]: a released `bind(0)`
+/// port may go to another test's listener before the tool binds it).
 ///
 /// # Panics
 /// When no port can be bound.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    wiretls_testpki::ports::tool_port().expect("a free port")
 }
 
 /// A wiretls connection driven over a TCP socket.

@@ -1,5 +1,8 @@
 //! # wiretls-testpki
 //!
+//! What wiretls's tests and its command share with their peers: the test
+//! PKI, and ports for external tools ([`ports`]).
+//!
 //! The test PKI of wiretls, generated with rcgen: a root and an intermediate
 //! CA, servers with four key types, SNI names, broken servers (expired,
 //! wrong key usage, untrusted) and client certificates under their own
@@ -16,6 +19,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod ports;
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,

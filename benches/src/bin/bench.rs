@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use wiretls_bench::report::{self, compare, label, side_cell, targets, Stat};
+use wiretls_bench::report::{self, compare, instruction_pair, label, side_cell, Stat, INSTRUCTION_TESTS};
 use wiretls_bench::{Plan, Record, Test};
 
 const ENGINES: &[(&str, &str)] =
@@ -20,17 +20,6 @@ const ENGINES: &[(&str, &str)] =
 fn sibling(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("this binary's path");
     exe.parent().unwrap_or(Path::new(".")).join(name)
-}
-
-fn run_engine(binary: &str, quick: bool, calibrate: bool) -> Vec<Record> {
-    let path = sibling(binary);
-    let output = Command::new(&path)
-        .arg(if quick { "--quick" } else { "--full" })
-        .args(calibrate.then_some("--calibrate"))
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e} (build the bench binaries first)", path.display()));
-    assert!(output.status.success(), "{binary} failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{binary}'s output: {e}"))
 }
 
 /// Instructions of one run of an engine binary with `args`, under callgrind.
@@ -108,21 +97,6 @@ fn callgrind(quick: bool) -> Vec<Record> {
     out
 }
 
-/// The instruction counts of one engine and test: wiretls, native.
-fn instruction_pair(records: &[Record], engine: &str, test: &Test) -> Option<(f64, f64)> {
-    let get = |path: &str| {
-        records
-            .iter()
-            .find(|r| r.engine == engine && r.path == path && r.test == *test)
-            .and_then(|r| r.client.first().copied())
-    };
-    Some((get("wiretls")?, get("native")?))
-}
-
-/// The instruction tests, in report order.
-const INSTRUCTION_TESTS: &[Test] =
-    &[Test::Instructions, Test::BulkInstructions { size: 1024 }, Test::BulkInstructions { size: 16 * 1024 }];
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
@@ -134,7 +108,8 @@ fn main() {
     let mut records = Vec::new();
     for (engine, binary) in ENGINES {
         eprintln!("measuring {engine} ...");
-        records.extend(run_engine(binary, quick, calibrate));
+        records
+            .extend(report::run_binary(&sibling(binary), quick, calibrate).unwrap_or_else(|e| panic!("{e}")));
     }
     if !calibrate && !args.iter().any(|a| a == "--no-callgrind") {
         records.extend(callgrind(quick));
@@ -153,7 +128,8 @@ fn main() {
     }
     let elapsed = started.elapsed();
     println!("{}", report::table(&records));
-    let summary = summary(&records);
+    let names: Vec<&str> = ENGINES.iter().map(|(e, _)| *e).collect();
+    let summary = report::summary(&records, &names);
     println!("{summary}");
     if quick {
         println!(
@@ -167,48 +143,6 @@ fn main() {
     if args.iter().any(|a| a == "--docs") && !calibrate {
         docs::write(&records, &summary, &plan, quick, elapsed.as_secs_f64());
     }
-}
-
-/// The targets, checked: one line each.
-fn summary(records: &[Record]) -> String {
-    let mut out = String::from("Targets (wiretls / native):\n");
-    for c in compare(records) {
-        if let Some((rc, rs)) = c.ratios() {
-            let worst = rc.min(rs);
-            let mark = if worst >= targets::MIN_RATIO { "ok " } else { "MISS" };
-            out.push_str(&format!(
-                "  {mark} {:<8} {:<38} client {rc:.3}  server {rs:.3}\n",
-                c.engine,
-                label(&c.test)
-            ));
-        }
-    }
-    for (engine, _) in ENGINES {
-        for test in INSTRUCTION_TESTS {
-            if let Some((w, n)) = instruction_pair(records, engine, test) {
-                let ratio = w / n;
-                let mark = if ratio <= targets::MAX_INSTRUCTIONS { "ok " } else { "MISS" };
-                out.push_str(&format!(
-                    "  {mark} {engine:<8} {:<38} {w:.0} vs {n:.0}: {ratio:.3}\n",
-                    label(test)
-                ));
-            }
-        }
-        if let (Some(w), Some(n)) =
-            (report::memory(records, engine, "wiretls"), report::memory(records, engine, "native"))
-        {
-            for (side, wb, nb) in
-                [("client", w.idle_client, n.idle_client), ("server", w.idle_server, n.idle_server)]
-            {
-                let extra = wb - nb;
-                let mark = if extra <= targets::MAX_IDLE_EXTRA { "ok " } else { "MISS" };
-                out.push_str(&format!(
-                    "  {mark} {engine:<8} idle {side} connection {wb} B vs {nb} B: {extra:+} B\n"
-                ));
-            }
-        }
-    }
-    out
 }
 
 mod docs {
@@ -338,7 +272,7 @@ mod docs {
         }
         let _ = writeln!(md, "\n## Charts\n\n![bulk](bench-bulk.svg)\n\n![handshakes](bench-handshakes.svg)\n\n![ratios](bench-ratios.svg)\n");
         std::fs::write("docs/benchmarks.md", md).expect("write docs/benchmarks.md");
-        charts(records);
+        report::charts(records, Path::new("docs")).expect("write the charts");
     }
 
     fn row(md: &mut String, c: &report::Comparison, extra: String) {
@@ -358,66 +292,6 @@ mod docs {
             side_cell(c.wiretls, 1),
             side_cell(c.native, 0),
             side_cell(c.native, 1)
-        );
-    }
-
-    fn charts(records: &[Record]) {
-        let comparisons = compare(records);
-        let mut bulk_rows = Vec::new();
-        let mut hs_rows = Vec::new();
-        let mut ratio_rows = Vec::new();
-        for c in &comparisons {
-            let median = |s: Option<(Stat, Stat)>| s.map(|s| s.0.median);
-            match &c.test {
-                Test::Bulk { size, .. } if *size == 16 * 1024 => {
-                    bulk_rows.push((
-                        format!("{} {}", c.engine, label(&c.test)),
-                        vec![median(c.wiretls), median(c.native)],
-                    ));
-                }
-                Test::Handshake { .. } => {
-                    hs_rows.push((
-                        format!("{} {}", c.engine, label(&c.test)),
-                        vec![median(c.wiretls), median(c.native)],
-                    ));
-                }
-                _ => {}
-            }
-            if let Some((a, b)) = c.ratios() {
-                ratio_rows.push((format!("{} {}", c.engine, label(&c.test)), vec![Some(a), Some(b)]));
-            }
-        }
-        let write =
-            |name: &str, svg: String| std::fs::write(format!("docs/{name}"), svg).expect("write a chart");
-        write(
-            "bench-bulk.svg",
-            report::svg_bars(
-                "Bulk send, 16 KiB writes (MB/s of client CPU)",
-                "MB/s",
-                &["wiretls", "native"],
-                &bulk_rows,
-                None,
-            ),
-        );
-        write(
-            "bench-handshakes.svg",
-            report::svg_bars(
-                "Full handshakes per second of client CPU",
-                "handshakes/s",
-                &["wiretls", "native"],
-                &hs_rows,
-                None,
-            ),
-        );
-        write(
-            "bench-ratios.svg",
-            report::svg_bars(
-                "wiretls / native (client, server)",
-                "ratio",
-                &["client", "server"],
-                &ratio_rows,
-                Some(targets::MIN_RATIO),
-            ),
         );
     }
 }

@@ -315,10 +315,9 @@ impl ToolProcess {
     }
 }
 
-/// A port that was free a moment ago (for tools that cannot pick one).
+/// A port for a tool that cannot pick one (see `wiretls_testpki::ports`).
 fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+    wiretls_testpki::ports::tool_port().map_err(|e| format!("a port for the tool: {e}"))
 }
 
 /// Connect to a tool's server, which may still be starting to listen.
