@@ -600,6 +600,110 @@ pub fn server_refuses_openssl_client_renegotiation(engine: &dyn Engine) {
     assert_renegotiation_refused(&tcp, &client, "ServerHello", hellos);
 }
 
+/// A `-msg` trace line of a KeyUpdate arriving at the tool.
+const KEY_UPDATE_RECEIVED: &str = "<<< TLS 1.3, Handshake [length 0005], KeyUpdate";
+
+/// Whether our side's KeyUpdate reached the tool, waiting while it may come.
+fn key_update_reached(tcp: &mut Tcp, peer: &Process) -> bool {
+    tcp.pump_until(|t| t.eof || !t.errors.is_empty() || peer.output().contains(KEY_UPDATE_RECEIVED))
+        && peer.output().contains(KEY_UPDATE_RECEIVED)
+}
+
+/// `openssl s_client` asks our established TLS 1.3 server for a KeyUpdate
+/// (its `K` command: `update_requested`): our answer goes out while we only
+/// read, without waiting for the application to write (RFC 8446 4.6.3: the
+/// receiver MUST send its own KeyUpdate before its next application data;
+/// a peer waiting for it must not wait on our application). Then data
+/// flows both ways under the new keys.
+pub fn server_answers_openssl_client_key_update(engine: &dyn Engine) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut client = s_client(port, fixtures::SERVER_NAME, &["-tls1_3", "-msg"]);
+    let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+    tcp.handshake();
+    client.send(b"before\n");
+    tcp.expect(b"before\n");
+    client.send(b"K\n");
+    client.wait_for(">>> TLS 1.3, Handshake [length 0005], KeyUpdate");
+    assert!(
+        key_update_reached(&mut tcp, &client),
+        "no KeyUpdate from our side while it only read: errors {:?}\n{}",
+        tcp.errors,
+        client.output()
+    );
+    tcp.send(b"after\n");
+    client.wait_for("after");
+    client.send(b"again\n");
+    tcp.expect(b"again\n");
+    assert!(tcp.errors.is_empty(), "{:?}", tcp.errors);
+}
+
+/// Our TLS 1.3 server's NewSessionTicket reaches `openssl s_client` after
+/// the handshake while our side only reads: tickets must not wait for the
+/// application's first write (a client that resumes at once, or reads
+/// before it writes, would have none).
+pub fn server_tickets_go_out_without_a_write(engine: &dyn Engine) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let client = s_client(port, fixtures::SERVER_NAME, &["-tls1_3", "-msg"]);
+    let mut tcp = Tcp::accept(engine, &fixtures::p256_server(), &listener);
+    tcp.handshake();
+    let ticket = "<<< TLS 1.3, Handshake";
+    let arrived = tcp.pump_until(|t| {
+        t.eof
+            || !t.errors.is_empty()
+            || client.output().lines().any(|l| l.starts_with(ticket) && l.contains("NewSessionTicket"))
+    });
+    assert!(
+        arrived && tcp.errors.is_empty() && !tcp.eof,
+        "no NewSessionTicket while our server only read: errors {:?}\n{}",
+        tcp.errors,
+        client.output()
+    );
+}
+
+/// `openssl s_server` asks our established TLS 1.3 client for a KeyUpdate
+/// (its `K` command): answered while our client only reads.
+pub fn client_answers_openssl_server_key_update(engine: &dyn Engine) {
+    let version = ProtocolVersion::Tls13;
+    let port = free_port();
+    let (crt, key, chain) = (path("server-p256.crt"), path("server-p256.key"), path("inter-ca.pem"));
+    let mut server = Process::spawn(
+        "openssl",
+        &args(&[
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-naccept",
+            "1",
+            "-cert",
+            &crt,
+            "-key",
+            &key,
+            "-cert_chain",
+            &chain,
+            "-tls1_3",
+            "-msg",
+        ]),
+    );
+    server.wait_for("ACCEPT");
+    let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
+    tcp.handshake();
+    tcp.send(b"before\n");
+    server.wait_for("before");
+    server.send(b"K\n");
+    server.wait_for(">>> TLS 1.3, Handshake [length 0005], KeyUpdate");
+    assert!(
+        key_update_reached(&mut tcp, &server),
+        "no KeyUpdate from our side while it only read: errors {:?}\n{}",
+        tcp.errors,
+        server.output()
+    );
+    tcp.send(b"after\n");
+    server.wait_for("after");
+    assert!(tcp.errors.is_empty(), "{:?}", tcp.errors);
+}
+
 /// Every external-peer scenario as a test, for one engine.
 #[macro_export]
 macro_rules! external_peer_tests {
@@ -611,7 +715,9 @@ macro_rules! external_peer_tests {
             client_vs_gnutls_server, client_sni_vs_gnutls_server, client_cert_vs_gnutls_server,
             client_rejects_gnutls_server, server_vs_gnutls_client, server_sni_vs_gnutls_client,
             server_requires_cert_vs_gnutls_client, server_rejected_by_gnutls_client,
-            client_refuses_openssl_server_renegotiation, server_refuses_openssl_client_renegotiation);
+            client_refuses_openssl_server_renegotiation, server_refuses_openssl_client_renegotiation,
+            server_answers_openssl_client_key_update, client_answers_openssl_server_key_update,
+            server_tickets_go_out_without_a_write);
     };
 }
 

@@ -18,6 +18,24 @@ const SSL_CB_READ: c_int = 0x04;
 const SSL_CB_WRITE: c_int = 0x08;
 const SSL_CB_ALERT: c_int = 0x4000;
 
+/// Send what BoringSSL keeps for the application's next write: its answer
+/// to a peer's KeyUpdate with `update_requested`. BoringSSL's documented way
+/// is a write of zero bytes, which sends no record of its own; the `boring`
+/// crate's writes skip empty ones, hence the direct call. Its result is
+/// ignored: with nothing queued there is nothing to report, and a failure to
+/// write into memory cannot happen.
+#[doc(alias = "SSL_write")]
+pub(crate) fn flush_queued_messages(ssl: &SslRef) {
+    // SAFETY: `ssl` is a live SSL with its handshake done; a zero-length
+    // write reads nothing from the (dangling but never dereferenced) buffer.
+    unsafe {
+        boring_sys::SSL_write(ssl.as_ptr(), std::ptr::NonNull::<u8>::dangling().as_ptr().cast(), 0);
+        // A refused empty write may leave an error on this thread's queue,
+        // where the next call would find it.
+        boring_sys::ERR_clear_error();
+    }
+}
+
 /// Install the client-certificate and info callbacks on a context.
 #[doc(alias = "SSL_CTX_set_cert_cb")]
 #[doc(alias = "SSL_CTX_set_info_callback")]

@@ -184,9 +184,23 @@ impl BoringSession {
                     self.peer_closed = true;
                     return Ok(());
                 }
-                Err(e) if e.code() == ErrorCode::WANT_READ => return Ok(()),
+                Err(e) if e.code() == ErrorCode::WANT_READ => {
+                    self.send_key_update();
+                    return Ok(());
+                }
                 Err(e) => return Err(self.fail(&e)),
             }
+        }
+    }
+
+    /// Send the KeyUpdate BoringSSL keeps for the application's next write
+    /// (its answer to the peer's `update_requested`): a peer waiting for it
+    /// must not wait on our application (RFC 8446 4.6.3). TLS 1.3 only, and
+    /// nothing after our `close_notify`.
+    fn send_key_update(&mut self) {
+        let tls13 = self.stream.ssl().version2() == Some(SslVersion::TLS1_3);
+        if self.handshake_done && tls13 && !self.stream.get_shutdown().contains(ShutdownState::SENT) {
+            crate::ffi::flush_queued_messages(self.stream.ssl());
         }
     }
 

@@ -38,6 +38,30 @@ extern "C" {
     fn SSL_get_client_CA_list(ssl: *const SSL) -> *mut openssl_sys::stack_st_X509_NAME;
     fn X509_STORE_CTX_get0_cert(ctx: *const X509_STORE_CTX) -> *mut openssl_sys::X509;
     fn X509_STORE_CTX_get0_untrusted(ctx: *const X509_STORE_CTX) -> *mut openssl_sys::stack_st_X509;
+    fn SSL_get_key_update_type(ssl: *const SSL) -> c_int;
+    fn SSL_key_update(ssl: *mut SSL, updatetype: c_int) -> c_int;
+}
+
+/// `SSL_KEY_UPDATE_NONE`: no KeyUpdate waits to be sent.
+const SSL_KEY_UPDATE_NONE: c_int = -1;
+
+/// Whether a KeyUpdate of ours waits to be sent (OpenSSL keeps its answer to
+/// a peer's `update_requested` until the application's next write) and, if
+/// so, put the connection back in its state machine so that the next
+/// `SSL_do_handshake` sends it. TLS 1.3 only (nothing waits in TLS 1.2).
+#[doc(alias = "SSL_get_key_update_type")]
+#[doc(alias = "SSL_key_update")]
+pub(crate) fn schedule_pending_key_update(ssl: &SslRef) -> bool {
+    // SAFETY: `ssl` is a live SSL; the call only reads its state.
+    let pending = unsafe { SSL_get_key_update_type(ssl.as_ptr()) };
+    if pending == SSL_KEY_UPDATE_NONE {
+        return false;
+    }
+    // SAFETY: a live SSL whose handshake is done (a KeyUpdate is pending only
+    // then); SSL_key_update with the pending type changes nothing but its
+    // state, and fails (returning 0) only with a write pending, which a
+    // memory transport never leaves.
+    unsafe { SSL_key_update(ssl.as_ptr(), pending) == 1 }
 }
 
 /// Install the certificate, verification and info callbacks on a context.

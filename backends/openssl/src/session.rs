@@ -182,9 +182,25 @@ impl OpensslSession {
                     self.peer_closed = true;
                     return Ok(());
                 }
-                Err(e) if e.code() == ErrorCode::WANT_READ => return Ok(()),
+                Err(e) if e.code() == ErrorCode::WANT_READ => return self.send_key_update(),
                 Err(e) => return Err(self.fail(&e)),
             }
+        }
+    }
+
+    /// Send the KeyUpdate OpenSSL keeps for the application's next write
+    /// (its answer to the peer's `update_requested`): a peer waiting for it
+    /// must not wait on our application (RFC 8446 4.6.3). Nothing after our
+    /// `close_notify`.
+    fn send_key_update(&mut self) -> Result<(), Error> {
+        let sent_close = self.stream.get_shutdown().contains(ShutdownState::SENT);
+        if !self.handshake_done || sent_close || !crate::ffi::schedule_pending_key_update(self.stream.ssl()) {
+            return Ok(());
+        }
+        match self.stream.do_handshake() {
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == ErrorCode::WANT_READ => Ok(()),
+            Err(e) => Err(self.fail(&e)),
         }
     }
 

@@ -64,6 +64,8 @@ pub(crate) struct ClientSession {
     hooks: Option<Arc<PerConnection>>,
     prepared: Arc<PreparedClient>,
     peer_closed: bool,
+    /// Our `close_notify` went out: nothing more is sent.
+    sent_close: bool,
     engine: &'static str,
 }
 
@@ -88,7 +90,14 @@ impl ClientSession {
         let mut conn = ClientConnection::new(Arc::clone(&prepared.config), prepared.server_name.clone())
             .map_err(|e| Error::Engine { engine: engine.name(), detail: e.to_string() })?;
         conn.set_buffer_limit(None);
-        Ok(Self { conn: conn.into(), hooks, prepared, peer_closed: false, engine: engine.name() })
+        Ok(Self {
+            conn: conn.into(),
+            hooks,
+            prepared,
+            peer_closed: false,
+            sent_close: false,
+            engine: engine.name(),
+        })
     }
 
     fn fail(&self, e: &rustls::Error, out: &[u8], start: usize) -> Error {
@@ -116,7 +125,7 @@ impl Session for ClientSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         let start = out.len();
         let scope = self.hooks.as_ref().map(Scope::enter);
-        let result = pump::read(&mut self.conn, input, plaintext, out);
+        let result = pump::read(&mut self.conn, input, plaintext, out, !self.sent_close);
         drop(scope);
         if let Some(failure) =
             self.hooks.as_ref().and_then(|h| h.resolver.as_ref()).and_then(StoreResolver::take_failure)
@@ -158,6 +167,7 @@ impl Session for ClientSession {
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
         self.conn.send_close_notify();
+        self.sent_close = true;
         pump::write(&mut self.conn, out);
         Ok(())
     }

@@ -15,7 +15,9 @@ pub(crate) struct Pumped {
 }
 
 /// Feed `input` to rustls, collect plaintext, write everything rustls wants
-/// to send. rustls processes as many records per call as its buffer holds,
+/// to send, including what rustls keeps for the application's next write:
+/// its answer to a peer's KeyUpdate with `update_requested` (unless we have
+/// sent `close_notify`: `sending` is false then). rustls processes as many records per call as its buffer holds,
 /// as an application driving it directly would; the plaintext of records
 /// before a faulty one is still collected before the fault is reported, and
 /// nothing after the peer's `close_notify` is fed (RFC 8446 6.1: it is
@@ -25,6 +27,7 @@ pub(crate) fn read(
     mut input: &[u8],
     plaintext: &mut Vec<u8>,
     out: &mut Vec<u8>,
+    sending: bool,
 ) -> Result<Pumped, rustls::Error> {
     let mut pumped = Pumped::default();
     while !input.is_empty() {
@@ -67,8 +70,22 @@ pub(crate) fn read(
             }
         }
     }
+    if sending && !pumped.peer_closed && !conn.is_handshaking() {
+        release_key_update(conn);
+    }
     write(conn, out);
     Ok(pumped)
+}
+
+/// rustls answers a peer's KeyUpdate request just before the application's
+/// next write; a peer that waits for the answer before it goes on would wait
+/// on our application (RFC 8446 4.6.3 asks for the answer before the next
+/// application data, and a sans-IO reader must not sit on it). An empty
+/// write releases the queued KeyUpdate and sends no record of its own.
+fn release_key_update(conn: &mut Connection) {
+    use std::io::Write;
+    // Writing nothing into rustls's buffers cannot fail.
+    let _ = conn.writer().write(&[]);
 }
 
 /// Move whatever plaintext rustls still holds to `plaintext` (after a

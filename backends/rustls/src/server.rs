@@ -160,6 +160,8 @@ pub(crate) struct ServerSession {
     /// Warning alerts taken before the ClientHello (refused beyond
     /// [`MAX_WARNING_ALERTS`], as rustls refuses them after it).
     warning_alerts: usize,
+    /// Our `close_notify` went out: nothing more is sent.
+    sent_close: bool,
     engine: &'static str,
 }
 
@@ -188,6 +190,7 @@ impl ServerSession {
             record: Vec::new(),
             waker: context.waker,
             peer_closed: false,
+            sent_close: false,
             queued: Vec::new(),
             records: RecordBoundaries::new(),
             warning_alerts: 0,
@@ -341,7 +344,7 @@ impl ServerSession {
                     pump::send(&mut conn, &queued, out, self.engine)?;
                 }
                 let scope = self.hooks.as_ref().map(Scope::enter);
-                let result = pump::read(&mut conn, &pending, plaintext, out);
+                let result = pump::read(&mut conn, &pending, plaintext, out, !self.sent_close);
                 drop(scope);
                 self.state = State::Connected(Box::new(conn));
                 self.finish(result, out, start)
@@ -405,7 +408,7 @@ impl Session for ServerSession {
             State::Connected(conn) => {
                 let start = out.len();
                 let scope = self.hooks.as_ref().map(Scope::enter);
-                let result = pump::read(conn, input, plaintext, out);
+                let result = pump::read(conn, input, plaintext, out, !self.sent_close);
                 drop(scope);
                 self.finish(result, out, start)
             }
@@ -445,6 +448,7 @@ impl Session for ServerSession {
     }
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.sent_close = true;
         match &mut self.state {
             State::Connected(conn) => {
                 conn.send_close_notify();
