@@ -46,7 +46,7 @@ impl Protocol {
         }
         self.ciphers
             .iter()
-            .map(|n| CipherSuite::from_name(n).ok_or_else(|| format!("unknown cipher suite {n:?}")))
+            .map(|n| CipherSuite::from_name(n).ok_or_else(|| refused_suite(n)))
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }
@@ -67,6 +67,52 @@ impl Protocol {
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }
+}
+
+/// Why `--ciphers` refuses a name: a legacy suite (which wiretls never
+/// offers, on any engine) or a name it does not know.
+fn refused_suite(name: &str) -> String {
+    let upper = name.to_ascii_uppercase();
+    let legacy =
+        ["CBC", "CCM", "3DES", "DES-", "RC4", "NULL", "EXPORT", "_RSA_WITH_", "_DHE_", "DHE-", "-SHA"];
+    let known: Vec<&str> = CipherSuite::ALL.iter().map(|s| s.name()).collect();
+    if legacy.iter().any(|l| upper.contains(l)) {
+        format!(
+            "{name}: a legacy suite; wiretls offers AEAD suites with forward secrecy only, on every engine \
+             (docs/engines.md, \"The cipher policy\"); the suites are {}",
+            known.join(", ")
+        )
+    } else {
+        format!("unknown cipher suite {name:?} (the suites are {})", known.join(", "))
+    }
+}
+
+/// What a configuration offers on `engine`: the suites (by version) and
+/// the groups, one per line.
+pub(crate) fn offered(engine: &dyn wiretls_core::Engine, protocol: &Protocol) -> Result<String, String> {
+    use std::fmt::Write;
+    let caps = engine.capabilities();
+    let versions = protocol.versions();
+    let chosen = protocol.suites()?;
+    let groups = protocol.groups()?;
+    let mut out = String::new();
+    for suite in caps.cipher_suites {
+        let allowed =
+            versions.contains(&suite.version()) && chosen.as_ref().is_none_or(|c| c.contains(suite));
+        if allowed {
+            let _ = writeln!(out, "suite  {} {}", suite.version(), suite.name());
+        }
+    }
+    for group in caps.groups {
+        if groups.as_ref().is_none_or(|g| g.contains(group)) {
+            let _ = writeln!(out, "group  {group}");
+        }
+    }
+    if !caps.tls13_suite_selection && chosen.is_some() && versions.contains(&ProtocolVersion::Tls13) {
+        let _ =
+            writeln!(out, "note   {} negotiates its own TLS 1.3 suites whatever --ciphers says", caps.engine);
+    }
+    Ok(out)
 }
 
 /// Apply the shared options to a configuration (client or server).

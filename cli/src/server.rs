@@ -14,11 +14,14 @@ use crate::{client, engines, show};
 #[derive(ClapArgs, Debug)]
 pub(crate) struct Args {
     /// Where to listen, e.g. 127.0.0.1:4433 (port 0 picks one; the first line printed says which).
-    #[arg(long)]
-    listen: String,
+    #[arg(long, required_unless_present = "list_suites")]
+    listen: Option<String>,
     /// The server's chain (PEM, with its key unless --key is given).
+    #[arg(long, required_unless_present = "list_suites")]
+    cert: Option<String>,
+    /// Print the suites and groups this configuration offers on its engine, and exit.
     #[arg(long)]
-    cert: String,
+    list_suites: bool,
     /// The server's key (PEM).
     #[arg(long)]
     key: Option<String>,
@@ -43,7 +46,14 @@ pub(crate) struct Args {
 
 pub(crate) async fn run(args: Args) -> Result<(), String> {
     let engine = engines::by_name(&args.protocol.engine)?;
-    let default = options::chain(&args.cert, args.key.as_deref())?;
+    if args.list_suites {
+        print!("{}", options::offered(&*engine, &args.protocol)?);
+        return Ok(());
+    }
+    let (Some(cert), Some(listen)) = (&args.cert, &args.listen) else {
+        return Err("--listen and --cert are required".into());
+    };
+    let default = options::chain(cert, args.key.as_deref())?;
     let mut tls = if args.sni.is_empty() {
         ServerTls::from_chain(default)
     } else {
@@ -71,8 +81,7 @@ pub(crate) async fn run(args: Args) -> Result<(), String> {
         });
     }
     let acceptor = TlsAcceptor::new(engine, tls);
-    let listener =
-        tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| format!("{}: {e}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     println!("listening on {}", listener.local_addr().map_err(|e| e.to_string())?);
     let (www, engine_name) = (args.www, args.protocol.engine.clone());
     loop {

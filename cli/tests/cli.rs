@@ -270,3 +270,28 @@ fn bench_measures_both_paths_and_writes_json_and_charts() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown engine \"nope\" for bench"));
 }
+
+#[test]
+fn the_server_lists_what_it_offers_and_legacy_suites_are_refused_with_why() {
+    let out = Command::new(BIN)
+        .args(["server", "--list-suites", "--engine", "openssl", "--tls1.3"])
+        .output()
+        .expect("run wiretls server --list-suites");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("suite  TLSv1.3 TLS13_CHACHA20_POLY1305_SHA256\n"), "{text}");
+    assert!(!text.contains("TLSv1.2"), "--tls1.3 lists TLS 1.2 suites: {text}");
+    assert!(text.contains("group  x25519\n"), "{text}");
+    let rustls = Command::new(BIN).args(["server", "--list-suites"]).output().expect("run");
+    assert!(!String::from_utf8_lossy(&rustls.stdout).contains("TLS_DHE_RSA"), "rustls has no DHE");
+    for legacy in ["TLS_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA256", "TLS_AES_128_CCM_SHA256"] {
+        let out =
+            Command::new(BIN).args(["server", "--list-suites", "--ciphers", legacy]).output().expect("run");
+        assert_eq!(out.status.code(), Some(1), "{legacy}");
+        let why = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            why.contains("a legacy suite; wiretls offers AEAD suites with forward secrecy only"),
+            "{why}"
+        );
+    }
+}
