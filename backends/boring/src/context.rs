@@ -33,6 +33,8 @@ pub(crate) struct ClientContext {
 pub(crate) struct ServerContext {
     pub(crate) ctx: SslContext,
     pub(crate) chains: Arc<ServerChains>,
+    /// The ticket key and revoked tickets of this configuration.
+    pub(crate) tickets: Arc<crate::tickets::Tickets>,
 }
 
 /// The server's contexts with a chain set, one per chain a store answered
@@ -208,8 +210,10 @@ pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
         // RETRY suspends the handshake; the session then reports the failure.
         ffi::guard(ssl, "select-certificate", Err(SelectCertError::RETRY), || select_certificate(hello))
     });
+    ffi::install_ticket_sealing(&mut builder);
+    let tickets = crate::tickets::Tickets::new().map_err(|e| engine_error(&e))?;
     let chains = ServerChains::new(tls);
-    Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains) })
+    Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains), tickets: Arc::new(tickets) })
 }
 
 /// The select-certificate callback: ask the store with the SNI name;
@@ -251,8 +255,9 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
     protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
     // The configured order is the server's preference. Sessions resume from
-    // tickets (BoringSSL resumes TLS 1.3 only from tickets), which a server
-    // cannot revoke; a session-id session is removed after a fatal alert
+    // tickets (BoringSSL resumes TLS 1.3 only from tickets), sealed by
+    // wiretls so that a failed connection can revoke them (`tickets`); a
+    // session-id session is removed after a fatal alert
     // (`ffi::remove_session`).
     builder.set_options(SslOptions::CIPHER_SERVER_PREFERENCE);
     builder.set_session_id_context(b"wiretls").map_err(|e| engine_error(&e))?;

@@ -5,7 +5,10 @@
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 
-use boring::ssl::{SslContextBuilder, SslRef};
+use std::sync::OnceLock;
+
+use boring::ex_data::Index;
+use boring::ssl::{Ssl, SslContextBuilder, SslRef};
 use boring::x509::X509StoreContextRef;
 use boring_sys::{SSL, SSL_CTX};
 use foreign_types::ForeignTypeRef;
@@ -13,6 +16,7 @@ use wiretls_core::engine::StoreAnswer;
 use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName};
 
 use crate::shared::{index, Chains, Shared};
+use crate::tickets::ConnectionTickets;
 
 const SSL_CB_READ: c_int = 0x04;
 const SSL_CB_WRITE: c_int = 0x08;
@@ -34,6 +38,106 @@ pub(crate) fn flush_queued_messages(ssl: &SslRef) {
         // where the next call would find it.
         boring_sys::ERR_clear_error();
     }
+}
+
+/// The ex_data slot of a server `SSL` holding the tickets it issued or
+/// resumed from.
+pub(crate) fn tickets_index() -> Result<Index<Ssl, Arc<ConnectionTickets>>, wiretls_core::Error> {
+    static INDEX: OnceLock<Result<Index<Ssl, Arc<ConnectionTickets>>, String>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| Ssl::new_ex_index::<Arc<ConnectionTickets>>().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(|detail| wiretls_core::Error::Engine { engine: "boring", detail })
+}
+
+/// wiretls's ticket sealing (see `tickets`): revocable tickets.
+static TICKET_METHOD: boring_sys::SSL_TICKET_AEAD_METHOD = boring_sys::SSL_TICKET_AEAD_METHOD {
+    max_overhead: Some(ticket_overhead),
+    seal: Some(ticket_seal),
+    open: Some(ticket_open),
+};
+
+/// Seal and open this context's session tickets with wiretls's revocable
+/// format. BoringSSL takes ticket settings from the context a connection
+/// started with, which is the one this is installed on.
+#[doc(alias = "SSL_CTX_set_ticket_aead_method")]
+pub(crate) fn install_ticket_sealing(builder: &mut SslContextBuilder) {
+    // SAFETY: `builder` owns a live SSL_CTX; the method table is a static,
+    // so it outlives every context that points to it.
+    unsafe { boring_sys::SSL_CTX_set_ticket_aead_method(builder.as_ptr(), &TICKET_METHOD) }
+}
+
+fn connection_tickets(ssl: *mut SSL) -> Option<Arc<ConnectionTickets>> {
+    // SAFETY: BoringSSL calls the ticket callbacks with the live SSL whose
+    // handshake is running; it is only read here.
+    let ssl = unsafe { SslRef::from_ptr(ssl) };
+    ssl.ex_data(tickets_index().ok()?).cloned()
+}
+
+unsafe extern "C" fn ticket_overhead(_ssl: *mut SSL) -> usize {
+    crate::tickets::OVERHEAD
+}
+
+unsafe extern "C" fn ticket_seal(
+    ssl: *mut SSL,
+    out: *mut u8,
+    out_len: *mut usize,
+    max_out_len: usize,
+    input: *const u8,
+    input_len: usize,
+) -> c_int {
+    guard(ssl, "ticket-seal", 0, || {
+        let Some(conn) = connection_tickets(ssl) else { return 0 };
+        if out.is_null() || out_len.is_null() || (input.is_null() && input_len > 0) {
+            return 0;
+        }
+        // SAFETY: BoringSSL hands `input_len` readable bytes at `input` and
+        // `max_out_len` writable bytes at `out`, in separate buffers, for the
+        // duration of the call.
+        let (session, buffer) = unsafe {
+            let session = if input_len == 0 { &[][..] } else { std::slice::from_raw_parts(input, input_len) };
+            (session, std::slice::from_raw_parts_mut(out, max_out_len))
+        };
+        match crate::tickets::seal(&conn, session, buffer) {
+            Some(n) => {
+                // SAFETY: `out_len` is BoringSSL's non-null output length.
+                unsafe { *out_len = n };
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
+unsafe extern "C" fn ticket_open(
+    ssl: *mut SSL,
+    out: *mut u8,
+    out_len: *mut usize,
+    max_out_len: usize,
+    input: *const u8,
+    input_len: usize,
+) -> boring_sys::ssl_ticket_aead_result_t {
+    use boring_sys::ssl_ticket_aead_result_t as R;
+    guard(ssl, "ticket-open", R::ssl_ticket_aead_ignore_ticket, || {
+        let Some(conn) = connection_tickets(ssl) else { return R::ssl_ticket_aead_ignore_ticket };
+        if out.is_null() || out_len.is_null() || input.is_null() || input_len == 0 {
+            return R::ssl_ticket_aead_ignore_ticket;
+        }
+        // SAFETY: as in `ticket_seal`: the peer's ticket (`input_len` bytes)
+        // and the output buffer (`max_out_len` bytes), separate, live for
+        // the call.
+        let (ticket, buffer) = unsafe {
+            (std::slice::from_raw_parts(input, input_len), std::slice::from_raw_parts_mut(out, max_out_len))
+        };
+        match crate::tickets::open(&conn, ticket, buffer) {
+            crate::tickets::Opened::Session(n) => {
+                // SAFETY: `out_len` is BoringSSL's non-null output length.
+                unsafe { *out_len = n };
+                R::ssl_ticket_aead_success
+            }
+            crate::tickets::Opened::Ignore => R::ssl_ticket_aead_ignore_ticket,
+        }
+    })
 }
 
 /// Install the client-certificate and info callbacks on a context.
@@ -229,7 +333,7 @@ pub(crate) fn send_fatal_alert(ssl: &SslRef, alert: AlertDescription) -> bool {
 /// Resume `session` on a new client connection.
 #[doc(alias = "SSL_set_session")]
 pub(crate) fn resume_session(
-    ssl: &mut boring::ssl::Ssl,
+    ssl: &mut Ssl,
     session: &boring::ssl::SslSessionRef,
 ) -> Result<(), wiretls_core::Error> {
     // SAFETY: the crate marks `SSL_set_session` unsafe because the session
@@ -267,7 +371,7 @@ pub(crate) fn set_purpose(param: &mut boring::x509::verify::X509VerifyParamRef, 
 /// Make `ssl` a client or a server connection.
 #[doc(alias = "SSL_set_connect_state")]
 #[doc(alias = "SSL_set_accept_state")]
-pub(crate) fn set_side(ssl: &mut boring::ssl::Ssl, side: wiretls_core::Side) {
+pub(crate) fn set_side(ssl: &mut Ssl, side: wiretls_core::Side) {
     // SAFETY: `ssl` is a live connection that has not started its handshake.
     unsafe {
         match side {

@@ -33,6 +33,7 @@ mod errors;
 mod ffi;
 mod session;
 mod shared;
+mod tickets;
 
 use wiretls_core::engine::{Session, SessionContext};
 use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};

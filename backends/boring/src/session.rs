@@ -74,7 +74,7 @@ impl BoringSession {
 
     pub(crate) fn server(tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::server(tls))?;
-        let ServerContext { ctx, chains } = &*prepared;
+        let ServerContext { ctx, chains, tickets } = &*prepared;
         let shared = Arc::new(
             Shared::new(
                 Side::Server,
@@ -85,7 +85,10 @@ impl BoringSession {
             )
             .with_trust(tls.client_auth().trust_store().cloned()),
         );
-        let ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
+        let mut ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
+        let used =
+            crate::tickets::ConnectionTickets { tickets: Arc::clone(tickets), used: Default::default() };
+        ssl.set_ex_data(crate::ffi::tickets_index()?, Arc::new(used));
         Self::new(ssl, shared, None, None)
     }
 
@@ -320,6 +323,11 @@ impl Session for BoringSession {
         self.failed = true;
         if self.shared.side == Side::Server {
             crate::ffi::remove_session(self.stream.ssl());
+            // The tickets it issued or resumed from open no more.
+            if let Some(tickets) = crate::ffi::tickets_index().ok().and_then(|i| self.stream.ssl().ex_data(i))
+            {
+                tickets.revoke_all();
+            }
         }
         if let (Some(sessions), Some(key)) = (&self.sessions, &self.session_key) {
             sessions.forget(key);
