@@ -499,3 +499,39 @@ pub fn empty_record_flood(_client: &dyn Engine, server: &dyn Engine) {
         eprintln!("{what}: {} took {taken}, then {e:?}", server.name());
     }
 }
+
+/// Bytes of an endless ClientHello a server may take before it refuses it.
+const ENDLESS_LIMIT: usize = 256 * 1024;
+
+/// A ClientHello that claims 16 MiB and keeps coming in full 16 KiB
+/// records: refused with a typed fault and an alert after at most
+/// [`ENDLESS_LIMIT`] bytes, without an answer before; a connection never
+/// buffers a handshake message without bound.
+pub fn endless_handshake_message(_client: &dyn Engine, server: &dyn Engine) {
+    let (mut conn, out) = fresh_server(server);
+    let mut first = vec![0x01, 0xff, 0xff, 0xff, 0x03, 0x03];
+    first.resize(16 * 1024, 0);
+    let rest = vec![0u8; 16 * 1024];
+    let mut fed = 0;
+    for i in 0..64 {
+        let record = craft::record(22, 0x0301, if i == 0 { &first } else { &rest });
+        fed += record.len();
+        match conn.data_from_wire(&record) {
+            Ok(data) => {
+                assert!(
+                    data.is_empty() && out.is_empty(),
+                    "{}: an answer to a partial ClientHello",
+                    server.name()
+                );
+            }
+            result @ Err(_) => {
+                let e = assert_fault(&mut conn, &out, result.map(|_| Vec::new()));
+                assert!(matches!(e, Error::BadTlsData { alert_sent: Some(_), .. }), "{e:?}");
+                assert!(fed <= ENDLESS_LIMIT, "{} took {fed} bytes of an endless ClientHello", server.name());
+                eprintln!("endless ClientHello: {} refused it after {fed} bytes with {e:?}", server.name());
+                return;
+            }
+        }
+    }
+    panic!("{} took {fed} bytes of an endless ClientHello without refusing it", server.name());
+}
