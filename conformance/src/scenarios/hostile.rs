@@ -505,7 +505,7 @@ const ENDLESS_LIMIT: usize = 256 * 1024;
 
 /// A ClientHello that claims 16 MiB and keeps coming in full 16 KiB
 /// records: refused with a typed fault and an alert after at most
-/// [`ENDLESS_LIMIT`] bytes, without an answer before; a connection never
+/// 256 KiB, without an answer before; a connection never
 /// buffers a handshake message without bound.
 pub fn endless_handshake_message(_client: &dyn Engine, server: &dyn Engine) {
     let (mut conn, out) = fresh_server(server);
