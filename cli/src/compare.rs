@@ -70,7 +70,7 @@ fn summary(matrix: &interop::Matrix, measured: &bench::Measured) -> String {
         }
     }
     for engine in &engines {
-        // rustls-ring shares rustls's bench figures only in name: it has none.
+        // rustls-ring has interop cells but no bench figures of its own ("-").
         let mine: Vec<&interop::Cell> =
             matrix.cells.iter().filter(|c| &c.client == engine || &c.server == engine).collect();
         let interop = if mine.is_empty() {

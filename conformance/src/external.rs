@@ -535,13 +535,11 @@ fn assert_renegotiation_refused(tcp: &Tcp, peer: &Process, message: &str, hellos
     assert!(tcp.conn.invalidated_by().is_some(), "the connection goes on as if renegotiated");
 }
 
-/// A TLS 1.2 `HelloRequest` from `openssl s_server` (its `r` command) to our
-/// established client: refused, no second handshake.
-pub fn client_refuses_openssl_server_renegotiation(engine: &dyn Engine) {
-    let version = ProtocolVersion::Tls12;
-    let port = free_port();
+/// `openssl s_server` with the P-256 chain, one version, a `-msg` trace and
+/// its stdin commands (`r` renegotiates, `K` asks for a KeyUpdate), listening.
+fn s_server_taking_commands(port: u16, version_flag: &str) -> Process {
     let (crt, key, chain) = (path("server-p256.crt"), path("server-p256.key"), path("inter-ca.pem"));
-    let mut server = Process::spawn(
+    let server = Process::spawn(
         "openssl",
         &args(&[
             "s_server",
@@ -555,10 +553,20 @@ pub fn client_refuses_openssl_server_renegotiation(engine: &dyn Engine) {
             &key,
             "-cert_chain",
             &chain,
-            "-tls1_2",
+            version_flag,
             "-msg",
         ]),
     );
+    server.wait_for("ACCEPT");
+    server
+}
+
+/// A TLS 1.2 `HelloRequest` from `openssl s_server` (its `r` command) to our
+/// established client: refused, no second handshake.
+pub fn client_refuses_openssl_server_renegotiation(engine: &dyn Engine) {
+    let version = ProtocolVersion::Tls12;
+    let port = free_port();
+    let mut server = s_server_taking_commands(port, "-tls1_2");
     let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
     tcp.handshake();
     tcp.send(b"before\n");
@@ -667,26 +675,7 @@ pub fn server_tickets_go_out_without_a_write(engine: &dyn Engine) {
 pub fn client_answers_openssl_server_key_update(engine: &dyn Engine) {
     let version = ProtocolVersion::Tls13;
     let port = free_port();
-    let (crt, key, chain) = (path("server-p256.crt"), path("server-p256.key"), path("inter-ca.pem"));
-    let mut server = Process::spawn(
-        "openssl",
-        &args(&[
-            "s_server",
-            "-accept",
-            &format!("127.0.0.1:{port}"),
-            "-naccept",
-            "1",
-            "-cert",
-            &crt,
-            "-key",
-            &key,
-            "-cert_chain",
-            &chain,
-            "-tls1_3",
-            "-msg",
-        ]),
-    );
-    server.wait_for("ACCEPT");
+    let mut server = s_server_taking_commands(port, "-tls1_3");
     let mut tcp = Tcp::connect(engine, &client_for(fixtures::SERVER_NAME, version), port);
     tcp.handshake();
     tcp.send(b"before\n");
