@@ -20,6 +20,7 @@ pub mod ca_leaf;
 pub mod capability_table;
 pub mod counting;
 pub mod craft;
+pub mod differential;
 pub mod divergences;
 pub mod external;
 pub mod fixtures;

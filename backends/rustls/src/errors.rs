@@ -49,6 +49,22 @@ fn plaintext_alert(mut bytes: &[u8]) -> Option<AlertDescription> {
     None
 }
 
+/// Whether the last record in `bytes` is an alert: a plaintext one, or an
+/// encrypted record as long as a sealed alert (two bytes, the inner content
+/// type, a 16-byte tag: every AEAD suite rustls has).
+fn ends_with_alert(mut bytes: &[u8]) -> bool {
+    let mut last = None;
+    while bytes.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
+        if bytes.len() < 5 + len {
+            break;
+        }
+        last = Some((bytes[0], len));
+        bytes = &bytes[5 + len..];
+    }
+    matches!(last, Some((21, 2) | (23, 19)))
+}
+
 /// Translate a rustls error. `written` holds what rustls wrote after the
 /// error (its alert, if any).
 pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str) -> Error {
@@ -65,6 +81,14 @@ pub(crate) fn translate(e: &rustls::Error, written: &[u8], engine: &'static str)
         R::AlertReceived(_) if alert_sent == Some(AlertDescription::ILLEGAL_PARAMETER) => {
             bad(BadData::IllegalParameter)
         }
+        // rustls answered the peer's alert with an alert of its own: a
+        // warning that TLS 1.3 forbids during the handshake (rustls sends
+        // decode_error, sealed when the handshake is encrypted). Reported as
+        // the peer's bad data, so that the alert goes out before the close.
+        R::AlertReceived(_) if ends_with_alert(written) => Error::BadTlsData {
+            kind: BadData::Decode,
+            alert_sent: Some(plaintext_alert(written).unwrap_or(AlertDescription::DECODE_ERROR)),
+        },
         R::AlertReceived(d) => Error::AlertReceived {
             description: AlertDescription::from_wire(u8::from(*d)),
             level: AlertLevel::Fatal,

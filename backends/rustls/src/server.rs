@@ -286,6 +286,18 @@ impl ServerSession {
                 Err((e, mut alert)) => {
                     self.state = State::Failed;
                     let start = out.len();
+                    if let rustls::Error::InvalidMessage(m) = &e {
+                        // rustls's acceptor answers every ClientHello it
+                        // cannot decode with decode_error, where a
+                        // ServerConnection sends the alert the fault maps to
+                        // (illegal_parameter for a repeated extension): the
+                        // latter, as rustls alone answers (issue 14).
+                        let alert = wiretls_core::AlertDescription::from_wire(u8::from(
+                            rustls::AlertDescription::from(*m),
+                        ));
+                        out.extend_from_slice(&Alert::fatal(alert).plaintext_record());
+                        return Err(pump::failed(&e, out, start, self.engine));
+                    }
                     // Writing into a Vec cannot fail.
                     let _ = alert.write_all(out);
                     if out.len() == start {
