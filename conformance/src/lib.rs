@@ -29,6 +29,7 @@ pub mod matrix;
 pub mod pair;
 pub mod peers;
 pub mod remote;
+pub mod resources;
 pub mod scenarios;
 pub mod skip;
 pub mod table;

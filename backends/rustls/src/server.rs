@@ -250,15 +250,12 @@ impl ServerSession {
             let State::Accepting(acceptor) = &mut self.state else { return Ok(()) };
             let mut piece = &record[..];
             while !piece.is_empty() {
-                match acceptor.read_tls(&mut piece) {
-                    Ok(0) => {
-                        return Err(Error::Engine {
-                            engine: self.engine,
-                            detail: "ClientHello buffer full".into(),
-                        })
-                    }
-                    Ok(_) => {}
-                    Err(e) => return Err(Error::Engine { engine: self.engine, detail: e.to_string() }),
+                // rustls's acceptor refuses more input only when its buffer
+                // is full: a ClientHello in so many small records that their
+                // headers fill it. The peer's fault, answered with
+                // decode_error (rustls alone drops the connection silently).
+                if !matches!(acceptor.read_tls(&mut piece), Ok(n) if n > 0) {
+                    return Err(self.refuse(BadData::Decode, out));
                 }
             }
             match acceptor.accept() {

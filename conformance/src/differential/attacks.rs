@@ -108,6 +108,10 @@ pub const ATTACKS: &[Attack] = &[
         steps: || vec![send(fragments(22, &tls13().message(), 1))],
     },
     Attack {
+        name: "size::hello_16k_in_1_byte_records",
+        steps: || vec![send(fragments(22, &tls13().padded_to(16 * 1024).message(), 1))],
+    },
+    Attack {
         name: "size::hello_in_1_byte_records_tls12",
         steps: || vec![send(fragments(22, &tls12().message(), 1))],
     },

@@ -23,11 +23,19 @@ pub const LISTED: &[Divergence] = &[
                  the record header first and answers record_overflow, the alert RFC 8446 5.1 asks for: \
                  stricter, not worse",
     },
+    Divergence { engine: "rustls", attack: "size::hello_64k", reason: BUFFER_FULL },
+    Divergence { engine: "rustls", attack: "size::hello_16k_in_1_byte_records", reason: BUFFER_FULL },
     Divergence { engine: "rustls", attack: "sealed::key_update_requested", reason: KEY_UPDATE },
     Divergence { engine: "rustls", attack: "sealed::key_update_split_across_records", reason: KEY_UPDATE },
     Divergence { engine: "openssl", attack: "sealed::key_update_requested", reason: KEY_UPDATE },
     Divergence { engine: "openssl", attack: "sealed::key_update_split_across_records", reason: KEY_UPDATE },
 ];
+
+/// Why wiretls answers an over-long ClientHello with an alert.
+const BUFFER_FULL: &str = "rustls's buffer for the ClientHello fills (a 64 KiB hello, or a 16 KiB one whose \
+                           1-byte records bring 5 header bytes each) and rustls alone reports only an I/O \
+                           error from read_tls, closing without an alert; wiretls answers decode_error, as \
+                           rustls itself does for a handshake message over its limit. Stricter, not worse";
 
 /// Why wiretls answers a KeyUpdate with update_requested at once.
 const KEY_UPDATE: &str =

@@ -4,6 +4,8 @@
 //! wiretls-tokio.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod soak;
+
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -395,6 +397,17 @@ pub async fn handshake_cancelled(client: Arc<dyn Engine>, server: Arc<dyn Engine
     let connect = TlsConnector::new(client, client_tls()).connect(tcp);
     assert!(tokio::time::timeout(Duration::from_millis(50), connect).await.is_err());
     silent.await.expect("silent server");
+}
+
+/// The soak (`common::soak`) for one pair, as a `#[tokio::test]` named `soak`.
+#[macro_export]
+macro_rules! soak_test {
+    ($client:expr, $server:expr, $label:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn soak() {
+            common::soak::soak($client, $server, $label).await;
+        }
+    };
 }
 
 /// Every scenario as a `#[tokio::test]` for one client and one server engine

@@ -1,0 +1,31 @@
+//! The soak (`common::soak`) for BoringSSL's pairs: boring x boring and
+//! rustls <-> boring. A short plan in `cargo test`; the full plan with
+//! `WIRETLS_SOAK=full` (`ci/soak.sh --full`).
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+
+fn boring() -> Arc<dyn wiretls_core::Engine> {
+    Arc::new(wiretls_boring::BoringEngine)
+}
+
+fn rustls() -> Arc<dyn wiretls_core::Engine> {
+    Arc::new(wiretls_rustls::RustlsEngine::aws_lc_rs())
+}
+
+mod boring_x_boring {
+    use super::*;
+    soak_test!(boring(), boring(), "boring x boring");
+}
+
+mod rustls_x_boring {
+    use super::*;
+    soak_test!(rustls(), boring(), "rustls x boring");
+}
+
+mod boring_x_rustls {
+    use super::*;
+    soak_test!(boring(), rustls(), "boring x rustls");
+}
