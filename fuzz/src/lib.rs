@@ -9,11 +9,11 @@
 //! `InvalidatedError` on the next call).
 //!
 //! The engines here are rustls and OpenSSL; BoringSSL cannot be linked
-//! beside OpenSSL and has no targets yet.
+//! beside OpenSSL: its targets are `wiretls-fuzz-boring` (`fuzz/boring`),
+//! and what both share is `wiretls-fuzz-common`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod fixtures;
 pub mod seeds;
 pub mod targets;
 

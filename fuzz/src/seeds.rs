@@ -1,31 +1,7 @@
 //! Seeds for each target: real protocol bytes made in memory, so that the
 //! fuzzer starts from inputs the engines get far with.
 
-use wiretls_core::{Engine, Outbox};
-
-use crate::fixtures;
-
-/// The first flights of an in-memory handshake on `engine`: the
-/// ClientHello, the server's first flight, and the client's second.
-fn flights(engine: &dyn Engine) -> Vec<Vec<u8>> {
-    let (to_server, to_client) = (Outbox::new(), Outbox::new());
-    let Ok(mut c) = fixtures::client().start(engine, to_server.wire()) else { return Vec::new() };
-    let Ok(mut s) = fixtures::server().start(engine, to_client.wire()) else { return Vec::new() };
-    let mut out = Vec::new();
-    for _ in 0..3 {
-        let hello = to_server.take();
-        if !hello.is_empty() {
-            out.push(hello.clone());
-            let _ = s.data_from_wire(&hello);
-        }
-        let reply = to_client.take();
-        if !reply.is_empty() {
-            out.push(reply.clone());
-            let _ = c.data_from_wire(&reply);
-        }
-    }
-    out
-}
+use wiretls_fuzz_common::flights;
 
 /// The seeds of the target `name` (empty for an unknown name).
 pub fn seeds(name: &str) -> Vec<Vec<u8>> {

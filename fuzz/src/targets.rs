@@ -3,11 +3,11 @@
 use std::sync::OnceLock;
 
 use wiretls_core::{
-    certificates_from_pem, AlertDescription, AlertLevel, Certificate, CertificateChain, Connection, Engine,
-    Error, Outbox, ProtocolVersion, TrustStore,
+    certificates_from_pem, AlertDescription, AlertLevel, Certificate, CertificateChain, Engine, Error,
+    ProtocolVersion, TrustStore,
 };
 
-use crate::fixtures;
+use wiretls_fuzz_common::{client_wire, established, fixtures, server_wire};
 
 fn rustls() -> &'static dyn Engine {
     static ENGINE: OnceLock<wiretls_rustls::RustlsEngine> = OnceLock::new();
@@ -17,69 +17,6 @@ fn rustls() -> &'static dyn Engine {
 fn openssl() -> &'static dyn Engine {
     static ENGINE: OnceLock<wiretls_openssl::OpensslEngine> = OnceLock::new();
     ENGINE.get_or_init(wiretls_openssl::OpensslEngine::new)
-}
-
-/// The input as the peer's bytes in pieces: the first byte gives the piece
-/// length (0 = everything at once), so that record and message boundaries
-/// fall everywhere.
-fn pieces(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let (size, rest) = match data.split_first() {
-        Some((&0, rest)) => (usize::MAX, rest),
-        Some((&n, rest)) => (usize::from(n), rest),
-        None => (usize::MAX, data),
-    };
-    rest.chunks(size.min(rest.len()).max(1))
-}
-
-/// Feed `data` to `conn` and check the seed's rules on what comes back.
-fn feed(conn: &mut Connection, data: &[u8]) {
-    for piece in pieces(data) {
-        match conn.data_from_wire(piece) {
-            Ok(_) => {}
-            Err(e) => {
-                after_error(conn, &e);
-                return;
-            }
-        }
-    }
-}
-
-/// After an error that invalidates, the next call fails with `Invalidated`.
-fn after_error(conn: &mut Connection, e: &Error) {
-    if e.invalidates() {
-        match conn.data_from_wire(b"\x17\x03\x03\x00\x01\x00") {
-            Err(Error::Invalidated { .. }) => {}
-            other => panic!("after {e:?} the connection goes on: {other:?}"),
-        }
-        assert!(conn.invalidated_by().is_some(), "after {e:?}: not invalidated");
-    }
-}
-
-fn server_wire(engine: &dyn Engine, data: &[u8]) {
-    let outbox = Outbox::new();
-    let mut conn = fixtures::server().start(engine, outbox.wire()).expect("a server starts");
-    feed(&mut conn, data);
-}
-
-fn client_wire(engine: &dyn Engine, data: &[u8]) {
-    let outbox = Outbox::new();
-    let mut conn = fixtures::client().start(engine, outbox.wire()).expect("a client starts");
-    feed(&mut conn, data);
-}
-
-/// A handshake completed in memory, then `data` as the peer's records:
-/// the first byte's low bit picks the side that receives it.
-fn established(engine: &dyn Engine, data: &[u8]) {
-    let (to_server, to_client) = (Outbox::new(), Outbox::new());
-    let mut c = fixtures::client().start(engine, to_server.wire()).expect("a client starts");
-    let mut s = fixtures::server().start(engine, to_client.wire()).expect("a server starts");
-    while !to_server.is_empty() || !to_client.is_empty() {
-        s.data_from_wire(&to_server.take()).expect("the in-memory handshake (server)");
-        c.data_from_wire(&to_client.take()).expect("the in-memory handshake (client)");
-    }
-    assert!(!c.is_handshaking() && !s.is_handshaking(), "the in-memory handshake ended early");
-    let target = if data.first().is_some_and(|b| b & 1 == 1) { &mut c } else { &mut s };
-    feed(target, data.get(1..).unwrap_or_default());
 }
 
 /// A server's `data_from_wire` from its first byte, rustls.

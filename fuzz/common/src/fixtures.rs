@@ -4,31 +4,34 @@ use std::sync::OnceLock;
 
 use wiretls_core::{CertificateChain, ClientTls, ServerTls, SniServerCertificates, TrustStore};
 
-const SERVER: &[u8] = include_bytes!("../../conformance/fixtures/server-p256.pem");
-const ALPHA: &[u8] = include_bytes!("../../conformance/fixtures/sni-alpha.pem");
-const BETA: &[u8] = include_bytes!("../../conformance/fixtures/sni-beta-wildcard.pem");
-const ROOT: &[u8] = include_bytes!("../../conformance/fixtures/root-ca.pem");
+const SERVER: &[u8] = include_bytes!("../../../conformance/fixtures/server-p256.pem");
+const ALPHA: &[u8] = include_bytes!("../../../conformance/fixtures/sni-alpha.pem");
+const BETA: &[u8] = include_bytes!("../../../conformance/fixtures/sni-beta-wildcard.pem");
+const ROOT: &[u8] = include_bytes!("../../../conformance/fixtures/root-ca.pem");
 
 /// The name the server chains carry.
-pub(crate) const SERVER_NAME: &str = "server.wiretls.test";
+pub const SERVER_NAME: &str = "server.wiretls.test";
 
-pub(crate) fn server_chain() -> &'static CertificateChain {
+/// The server's P-256 chain (`server-p256.pem`).
+pub fn server_chain() -> &'static CertificateChain {
     static CHAIN: OnceLock<CertificateChain> = OnceLock::new();
     CHAIN.get_or_init(|| CertificateChain::from_pem(SERVER).expect("the server fixture"))
 }
 
-pub(crate) fn server() -> ServerTls {
+/// A server with the fixture chain.
+pub fn server() -> ServerTls {
     ServerTls::from_chain(server_chain().clone())
 }
 
-pub(crate) fn client() -> ClientTls {
+/// A client for [`SERVER_NAME`] trusting the fixture root.
+pub fn client() -> ClientTls {
     static ROOTS: OnceLock<TrustStore> = OnceLock::new();
     let roots = ROOTS.get_or_init(|| TrustStore::from_pem(ROOT).expect("the root fixture"));
     ClientTls::new(SERVER_NAME).expect("a valid name").with_trust_root(roots.clone())
 }
 
 /// An SNI store with an exact name, a wildcard and a default.
-pub(crate) fn sni_store() -> &'static SniServerCertificates {
+pub fn sni_store() -> &'static SniServerCertificates {
     static STORE: OnceLock<SniServerCertificates> = OnceLock::new();
     STORE.get_or_init(|| {
         let mut certificates = Vec::new();
