@@ -46,8 +46,10 @@ pub struct Answers {
 impl Answers {
     /// Whether a peer sees the same answer from both.
     pub fn agree(&self) -> bool {
-        let ended =
-            |o: &Outcome| Outcome { end: if o.end == End::Open { End::Open } else { End::Closed }, ..*o };
+        let ended = |o: &Outcome| Outcome {
+            end: if o.end == End::Open { End::Open } else { End::Closed },
+            ..o.clone()
+        };
         ended(&self.native) == ended(&self.wiretls)
     }
 }

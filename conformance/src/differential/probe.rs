@@ -19,13 +19,14 @@ pub enum Step {
 }
 
 /// How the connection ended, seen from the client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum End {
     /// The server closed it (FIN).
     Closed,
     /// The server reset it (RST): it closed with bytes of ours unread.
     Reset,
     /// Still open when the client stopped waiting: the server waits for more.
+    #[default]
     Open,
 }
 
@@ -46,7 +47,7 @@ pub struct Hello {
 }
 
 /// What a peer observes of the server's answer to an attack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// The server's hello, when it sent one.
     pub hello: Option<Hello>,
@@ -61,6 +62,9 @@ pub struct Outcome {
     pub key_update: Option<u8>,
     /// Application data came inside a session (the page).
     pub data: bool,
+    /// The extension types of the server's EncryptedExtensions (sorted),
+    /// inside a session.
+    pub encrypted_extensions: Option<Vec<u16>>,
 }
 
 impl std::fmt::Display for Outcome {
@@ -75,6 +79,9 @@ impl std::fmt::Display for Outcome {
                 write!(f, " +sentinel")?;
             }
             write!(f, ", ")?;
+        }
+        if let Some(types) = &self.encrypted_extensions {
+            write!(f, "EE {types:?}, ")?;
         }
         if let Some(requested) = self.key_update {
             write!(f, "KeyUpdate({requested}), ")?;
@@ -190,7 +197,7 @@ pub fn observe(bytes: &[u8], end: End) -> Outcome {
         rest = &rest[5 + len..];
     }
     let sealed_alert = matches!(last, Some((23, 19)));
-    Outcome { hello: server_hello(&handshake), alert, sealed_alert, end, key_update: None, data: false }
+    Outcome { hello: server_hello(&handshake), alert, sealed_alert, end, ..Outcome::default() }
 }
 
 fn server_hello(handshake: &[u8]) -> Option<Hello> {

@@ -1,22 +1,26 @@
 //! Attacks inside an established TLS 1.3 session: a rustls client makes
 //! the handshake (TLS_AES_128_GCM_SHA256), hands over its traffic keys
 //! (rustls's secret extraction), and the attack seals its own records with
-//! them: empty and doubled alerts, padding to the limit and past it, an
+//! them (the traffic secrets from rustls's key log, the keys derived as
+//! RFC 8446 7 says): empty and doubled alerts, padding to the limit and past it, an
 //! oversized ciphertext, content types TLS 1.3 forbids, KeyUpdates (normal,
-//! with update_requested, malformed, split or interleaved), a second
+//! with update_requested, malformed, split or interleaved, floods of 1,000), a second
 //! ClientHello, plaintext records after the handshake. The server's answer
 //! is decrypted with the server's keys, so the alert it sends is known
-//! exactly, and a KeyUpdate it sends is seen.
+//! exactly, a KeyUpdate it sends is seen (and followed), and its
+//! EncryptedExtensions are compared too.
 
+use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM};
+use ring::hkdf;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, ConnectionTrafficSecrets, RootCertStore};
+use rustls::{ClientConfig, ClientConnection, KeyLog, RootCertStore};
 
 use super::attacks::SERVER_NAME;
 use super::hello::{handshake, ClientHello};
@@ -26,18 +30,50 @@ use crate::craft::record;
 /// The longest TLSInnerPlaintext (RFC 8446 5.4): content, type, padding.
 pub const MAX_INNER: usize = (1 << 14) + 1;
 
-/// One direction's record protection.
+/// One direction's record protection, from a TLS 1.3 traffic secret
+/// (SHA-256, AES-128-GCM): the key, the IV, the sequence number, and the
+/// secret itself for the next KeyUpdate.
 struct Keys {
+    secret: Vec<u8>,
     key: LessSafeKey,
     iv: [u8; 12],
     seq: u64,
 }
 
+/// The length of an HKDF output (ring's `KeyType`).
+struct Len(usize);
+
+impl hkdf::KeyType for Len {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+/// RFC 8446 7.1's HKDF-Expand-Label with an empty context, over SHA-256.
+fn expand_label(secret: &[u8], label: &str, len: usize) -> Vec<u8> {
+    let full = format!("tls13 {label}");
+    let length = u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes();
+    let label_len = [u8::try_from(full.len()).unwrap_or(u8::MAX)];
+    let info: [&[u8]; 4] = [&length, &label_len, full.as_bytes(), &[0]];
+    let mut out = vec![0; len];
+    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, secret);
+    // An output of 12, 16 or 32 bytes is within what HKDF-SHA256 expands to.
+    if let Ok(okm) = prk.expand(&info, Len(len)) {
+        let _ = okm.fill(&mut out);
+    }
+    out
+}
+
 impl Keys {
-    fn new(seq: u64, secrets: ConnectionTrafficSecrets) -> Option<Self> {
-        let ConnectionTrafficSecrets::Aes128Gcm { key, iv } = secrets else { return None };
-        let key = LessSafeKey::new(UnboundKey::new(&AES_128_GCM, key.as_ref()).ok()?);
-        Some(Self { key, iv: iv.as_ref().try_into().ok()?, seq })
+    fn new(secret: &[u8]) -> Option<Self> {
+        let key = LessSafeKey::new(UnboundKey::new(&AES_128_GCM, &expand_label(secret, "key", 16)).ok()?);
+        let iv = expand_label(secret, "iv", 12).try_into().ok()?;
+        Some(Self { secret: secret.to_vec(), key, iv, seq: 0 })
+    }
+
+    /// The keys after a KeyUpdate (RFC 8446 7.2).
+    fn next(&self) -> Option<Self> {
+        Self::new(&expand_label(&self.secret, "traffic upd", 32))
     }
 
     fn nonce(&mut self) -> Nonce {
@@ -47,6 +83,14 @@ impl Keys {
         }
         self.seq += 1;
         Nonce::assume_unique_for_key(n)
+    }
+
+    /// Open one record (its header and body); the inner plaintext.
+    fn open(&mut self, header: [u8; 5], body: &[u8]) -> Option<Vec<u8>> {
+        let mut inner = body.to_vec();
+        let nonce = self.nonce();
+        let plain = self.key.open_in_place(nonce, Aad::from(header), &mut inner).ok()?;
+        Some(plain.to_vec())
     }
 }
 
@@ -63,6 +107,13 @@ impl Sealer {
         inner.push(content_type);
         inner.resize(inner.len() + padding, 0);
         self.seal_inner(inner)
+    }
+
+    /// Our KeyUpdate went out: what follows is sealed with the next keys.
+    pub fn update(&mut self) {
+        if let Some(next) = self.keys.next() {
+            self.keys = next;
+        }
     }
 
     /// A record of exactly these inner bytes (no content type added).
@@ -137,6 +188,37 @@ pub const SEALED: &[SealedAttack] = &[
     SealedAttack {
         name: "sealed::key_update_not_requested",
         records: |s| vec![s.seal(22, &key_update(&[0]), 0)],
+    },
+    SealedAttack {
+        name: "sealed::key_update_then_request",
+        records: |s| {
+            let first = s.seal(22, &key_update(&[0]), 0);
+            s.update();
+            vec![first, s.seal(23, REQUEST, 0)]
+        },
+    },
+    SealedAttack {
+        name: "sealed::key_update_flood",
+        records: |s| {
+            let mut flood = Vec::new();
+            for _ in 0..1000 {
+                flood.extend(s.seal(22, &key_update(&[0]), 0));
+                s.update();
+            }
+            vec![flood, s.seal(23, REQUEST, 0)]
+        },
+    },
+    SealedAttack {
+        name: "sealed::key_update_flood_between_data",
+        records: |s| {
+            let mut flood = Vec::new();
+            for _ in 0..1000 {
+                flood.extend(s.seal(23, b"x", 0));
+                flood.extend(s.seal(22, &key_update(&[0]), 0));
+                s.update();
+            }
+            vec![flood, s.seal(23, REQUEST, 0)]
+        },
     },
     SealedAttack {
         name: "sealed::key_update_bad_value",
@@ -218,7 +300,27 @@ pub fn find(name: &str) -> Option<&'static SealedAttack> {
     SEALED.iter().find(|a| a.name == name)
 }
 
-fn client_config(root: &std::path::Path) -> Arc<ClientConfig> {
+/// The secrets rustls logs for one connection, by label.
+#[derive(Debug, Default)]
+struct Secrets(Mutex<HashMap<String, Vec<u8>>>);
+
+impl KeyLog for Secrets {
+    fn log(&self, label: &str, _client_random: &[u8], secret: &[u8]) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(label.to_owned(), secret.to_vec());
+    }
+}
+
+impl Secrets {
+    fn keys(&self, label: &str) -> Keys {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(label).and_then(|s| Keys::new(s)).unwrap_or_else(|| panic!("no {label}"))
+    }
+}
+
+fn client_config(root: &std::path::Path, secrets: Arc<Secrets>) -> Arc<ClientConfig> {
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(root).into_iter().flatten().flatten() {
         let _ = roots.add(cert);
@@ -233,40 +335,69 @@ fn client_config(root: &std::path::Path) -> Arc<ClientConfig> {
         .unwrap_or_else(|e| panic!("client config: {e}"))
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.enable_secret_extraction = true;
+    config.key_log = secrets;
     Arc::new(config)
+}
+
+/// The socket, keeping a copy of what the server sent during the handshake.
+struct Tee<'a> {
+    tcp: &'a mut TcpStream,
+    seen: Vec<u8>,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.tcp.read(buf)?;
+        self.seen.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
 }
 
 /// Make a TLS 1.3 session with the server at `addr` (trusting `root`), run
 /// `attack` in it, and observe the server's decrypted answer.
 ///
 /// # Panics
-/// When the handshake or the key extraction fails.
+/// When the handshake fails or rustls logs no secrets.
 pub fn probe(addr: SocketAddr, root: &std::path::Path, attack: &SealedAttack) -> Outcome {
     let mut tcp =
         TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap_or_else(|e| panic!("{addr}: {e}"));
     let _ = tcp.set_nodelay(true);
     let name = ServerName::try_from(SERVER_NAME).unwrap_or_else(|e| panic!("{e}"));
-    let mut conn = ClientConnection::new(client_config(root), name).unwrap_or_else(|e| panic!("{e}"));
+    let secrets = Arc::new(Secrets::default());
+    let config = client_config(root, Arc::clone(&secrets));
+    let mut conn = ClientConnection::new(config, name).unwrap_or_else(|e| panic!("{e}"));
+    let mut tee = Tee { tcp: &mut tcp, seen: Vec::new() };
     while conn.is_handshaking() {
-        conn.complete_io(&mut tcp).unwrap_or_else(|e| panic!("{}: handshake with {addr}: {e}", attack.name));
+        conn.complete_io(&mut tee).unwrap_or_else(|e| panic!("{}: handshake with {addr}: {e}", attack.name));
     }
     while conn.wants_write() {
-        let _ = conn.write_tls(&mut tcp);
+        let _ = conn.write_tls(&mut tee);
     }
-    let secrets = conn.dangerous_extract_secrets().unwrap_or_else(|e| panic!("extract: {e}"));
-    let (Some(tx), Some(rx)) = (Keys::new(secrets.tx.0, secrets.tx.1), Keys::new(secrets.rx.0, secrets.rx.1))
-    else {
-        panic!("not AES-128-GCM")
-    };
-    let mut sealer = Sealer { keys: tx };
+    let mut server_bytes = std::mem::take(&mut tee.seen);
+    let mut sealer = Sealer { keys: secrets.keys("CLIENT_TRAFFIC_SECRET_0") };
     for bytes in (attack.records)(&mut sealer) {
         if tcp.write_all(&bytes).is_err() {
             break;
         }
     }
     let (bytes, end) = receive(&mut tcp);
-    observe(&bytes, rx, end)
+    server_bytes.extend_from_slice(&bytes);
+    observe(
+        &server_bytes,
+        secrets.keys("SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+        secrets.keys("SERVER_TRAFFIC_SECRET_0"),
+        end,
+    )
 }
 
 fn receive(tcp: &mut TcpStream) -> (Vec<u8>, End) {
@@ -290,40 +421,84 @@ fn receive(tcp: &mut TcpStream) -> (Vec<u8>, End) {
     }
 }
 
-/// The server's records, decrypted in order until one does not open (a
-/// KeyUpdate of the server's changes its keys: what follows is not read).
-/// NewSessionTickets are left out: how many a server sends is its
-/// configuration, not its answer.
-fn observe(mut bytes: &[u8], mut rx: Keys, end: End) -> Outcome {
-    let mut outcome =
-        Outcome { hello: None, alert: None, sealed_alert: false, end, key_update: None, data: false };
+/// The server's records from its ServerHello on, decrypted in order: the
+/// handshake flight with the handshake keys (the EncryptedExtensions'
+/// extension types are kept), then the session's records, following the
+/// server's KeyUpdates. NewSessionTickets are left out: how many a server
+/// sends is its configuration, not its answer.
+fn observe(mut bytes: &[u8], mut handshake: Keys, mut rx: Keys, end: End) -> Outcome {
+    let mut outcome = Outcome { end, ..Outcome::default() };
+    let mut in_handshake = true;
+    let mut messages = Vec::new();
     while bytes.len() >= 5 {
         let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
         let Some(body) = bytes.get(5..5 + len) else { break };
         let header = [bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]];
         bytes = &bytes[5 + len..];
-        if header[0] == 21 && len == 2 && outcome.alert.is_none() {
-            outcome.alert = Some((body[0], body[1]));
-            continue;
+        match header[0] {
+            21 if len == 2 && outcome.alert.is_none() => {
+                outcome.alert = Some((body[0], body[1]));
+                continue;
+            }
+            23 => {}
+            // The ServerHello and a compatibility ChangeCipherSpec.
+            _ => continue,
         }
-        let mut inner = body.to_vec();
-        let nonce = rx.nonce();
-        let Ok(plain) = rx.key.open_in_place(nonce, Aad::from(header), &mut inner) else { break };
+        let keys = if in_handshake { &mut handshake } else { &mut rx };
+        let Some(plain) = keys.open(header, body) else { break };
         let Some(at) = plain.iter().rposition(|b| *b != 0) else { break };
         match (plain[at], &plain[..at]) {
             (21, [level, description]) if outcome.alert.is_none() => {
                 outcome.alert = Some((*level, *description));
                 outcome.sealed_alert = true;
             }
+            (22, content) if in_handshake => {
+                messages.extend_from_slice(content);
+                if let Some(types) = extension_types(&messages, 8) {
+                    outcome.encrypted_extensions.get_or_insert(types);
+                }
+                // The server's Finished ends its flight.
+                if handshake_messages(&messages).any(|(kind, _)| kind == 20) {
+                    in_handshake = false;
+                }
+            }
             (22, [24, _, _, _, requested, ..]) => {
                 outcome.key_update = Some(*requested);
-                break;
+                match rx.next() {
+                    Some(next) => rx = next,
+                    None => break,
+                }
             }
             (23, data) if !data.is_empty() => outcome.data = true,
             _ => {}
         }
     }
     outcome
+}
+
+/// The handshake messages in `bytes`: (type, body).
+fn handshake_messages(mut bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    std::iter::from_fn(move || {
+        let [kind, a, b, c, ..] = *bytes else { return None };
+        let len = usize::from(a) << 16 | usize::from(b) << 8 | usize::from(c);
+        let body = bytes.get(4..4 + len)?;
+        bytes = &bytes[4 + len..];
+        Some((kind, body))
+    })
+}
+
+/// The extension types of the first handshake message of type `kind`.
+fn extension_types(messages: &[u8], kind: u8) -> Option<Vec<u16>> {
+    let (_, body) = handshake_messages(messages).find(|(k, _)| *k == kind)?;
+    let mut rest = body.get(2..)?;
+    let mut types = Vec::new();
+    while rest.len() >= 4 {
+        types.push(u16::from_be_bytes([rest[0], rest[1]]));
+        let n = usize::from(u16::from_be_bytes([rest[2], rest[3]]));
+        rest = rest.get(4 + n..)?;
+    }
+    types.sort_unstable();
+    Some(types)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! and the process's resident memory after a warm-up against the end.
 //! `WIRETLS_SOAK=full` runs issue 14's plan (20,000 handshakes, 2 GiB
 //! echoed, 256 connections at once; `ci/soak.sh --full`); without it a
-//! short plan runs in `cargo test`.
+//! short plan runs in `cargo test`. `WIRETLS_SOAK_HANDSHAKES=N` changes the
+//! number of handshakes (the bytes per connection stay).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -32,6 +33,17 @@ impl Plan {
         match std::env::var("WIRETLS_SOAK").as_deref() {
             Ok("full") => Self { handshakes: 20_000, bytes: 2 << 30, concurrency: 256 },
             _ => Self { handshakes: 300, bytes: 24 << 20, concurrency: 64 },
+        }
+        .with_handshakes(std::env::var("WIRETLS_SOAK_HANDSHAKES").ok().and_then(|n| n.parse().ok()))
+    }
+
+    /// This plan with `n` handshakes (the bytes per connection kept).
+    fn with_handshakes(self, n: Option<usize>) -> Self {
+        match n {
+            Some(n) if n >= 20 => {
+                Self { bytes: self.bytes / self.handshakes as u64 * n as u64, handshakes: n, ..self }
+            }
+            _ => self,
         }
     }
 }
@@ -111,21 +123,27 @@ pub async fn soak(client: Arc<dyn Engine>, server: Arc<dyn Engine>, label: &str)
     let per = usize::try_from(plan.bytes / plan.handshakes as u64).unwrap_or(usize::MAX);
     let data: Arc<Vec<u8>> = Arc::new((0..per).map(|i| (i % 253) as u8).collect());
     let start = Instant::now();
-    // At least two rounds of full concurrency before the first reading.
+    // At least two rounds of full concurrency before the first reading,
+    // then nine more waves, each followed by a reading.
     let warm = (plan.handshakes / 10).max(plan.concurrency * 2).min(plan.handshakes / 2);
     let mut failed = wave(&client, address, &data, warm, plan.concurrency).await;
-    let rss_warm = rss_kib();
-    failed += wave(&client, address, &data, plan.handshakes - warm, plan.concurrency).await;
-    let rss_end = rss_kib();
+    let mut readings = vec![rss_kib()];
+    let rest = plan.handshakes - warm;
+    for i in 0..9 {
+        let count = rest * (i + 1) / 9 - rest * i / 9;
+        failed += wave(&client, address, &data, count, plan.concurrency).await;
+        readings.push(rss_kib());
+    }
+    let (rss_warm, rss_end) = (readings[0], readings[readings.len() - 1]);
     let secs = start.elapsed().as_secs_f64();
+    let series: Vec<String> = readings.iter().map(|r| (r / 1024).to_string()).collect();
     println!(
-        "soak {label}: {} handshakes, {} MiB echoed, {} at once, {failed} failed, RSS {} KiB after warm-up, \
-         {} KiB at the end, {secs:.1} s",
+        "soak {label}: {} handshakes, {} MiB echoed, {} at once, {failed} failed, {secs:.1} s; \
+         RSS MiB after warm-up then each ninth of the rest: {}",
         plan.handshakes,
         (per * plan.handshakes) >> 20,
         plan.concurrency,
-        rss_warm,
-        rss_end
+        series.join(" ")
     );
     assert_eq!(failed, 0, "{label}: {failed} connections failed");
     assert!(
