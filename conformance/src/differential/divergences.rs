@@ -26,9 +26,18 @@ pub const LISTED: &[Divergence] = &[
     Divergence { engine: "rustls", attack: "size::hello_64k", reason: BUFFER_FULL },
     Divergence { engine: "rustls", attack: "size::hello_16k_in_1_byte_records", reason: BUFFER_FULL },
     Divergence { engine: "rustls", attack: "sealed::key_update_requested", reason: KEY_UPDATE },
+    Divergence { engine: "rustls", attack: "sealed::key_update_requested_after_a_pause", reason: KEY_UPDATE },
     Divergence { engine: "rustls", attack: "sealed::key_update_split_across_records", reason: KEY_UPDATE },
     Divergence { engine: "openssl", attack: "sealed::key_update_requested", reason: KEY_UPDATE },
+    Divergence {
+        engine: "openssl",
+        attack: "sealed::key_update_requested_after_a_pause",
+        reason: KEY_UPDATE,
+    },
     Divergence { engine: "openssl", attack: "sealed::key_update_split_across_records", reason: KEY_UPDATE },
+    Divergence { engine: "boring", attack: "sealed::key_update_requested", reason: KEY_UPDATE },
+    Divergence { engine: "boring", attack: "sealed::key_update_requested_after_a_pause", reason: KEY_UPDATE },
+    Divergence { engine: "boring", attack: "sealed::key_update_split_across_records", reason: KEY_UPDATE },
 ];
 
 /// Why wiretls answers an over-long ClientHello with an alert.

@@ -122,7 +122,20 @@ pub fn table(engine: &str, answers: &[Answers]) -> String {
 /// On a difference that is not listed, a listed one that no longer shows,
 /// or a server that no longer answers a well-formed hello.
 pub fn check(engine: &str, native: SocketAddr, wiretls: SocketAddr) {
-    let answers = run(native, wiretls);
+    let mut answers = run(native, wiretls);
+    // An answer against the list is tried twice more, alone: a server slow
+    // under load (past the probe's idle wait) is not a divergence.
+    let probes = probes();
+    for a in answers.iter_mut() {
+        for _ in 0..2 {
+            if a.agree() != divergences::find(engine, a.attack).is_some() {
+                break;
+            }
+            let Some((_, probe)) = probes.iter().find(|(name, _)| *name == a.attack) else { break };
+            eprintln!("{}: trying again", a.attack);
+            *a = Answers { attack: a.attack, native: probe(native), wiretls: probe(wiretls) };
+        }
+    }
     eprint!("{}", table(engine, &answers));
     let mut failures = Vec::new();
     for a in &answers {

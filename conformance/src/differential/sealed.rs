@@ -134,7 +134,8 @@ impl Sealer {
 pub struct SealedAttack {
     /// `sealed::name`.
     pub name: &'static str,
-    /// The bytes to send, in writes.
+    /// The bytes to send, in writes (an empty one is a pause of 150 ms,
+    /// so that the server reads what came before on its own).
     pub records: fn(&mut Sealer) -> Vec<Vec<u8>>,
 }
 
@@ -184,6 +185,10 @@ pub const SEALED: &[SealedAttack] = &[
     SealedAttack {
         name: "sealed::key_update_requested",
         records: |s| vec![s.seal(22, &key_update(&[1]), 0)],
+    },
+    SealedAttack {
+        name: "sealed::key_update_requested_after_a_pause",
+        records: |s| vec![Vec::new(), s.seal(22, &key_update(&[1]), 0)],
     },
     SealedAttack {
         name: "sealed::key_update_not_requested",
@@ -386,6 +391,10 @@ pub fn probe(addr: SocketAddr, root: &std::path::Path, attack: &SealedAttack) ->
     let mut server_bytes = std::mem::take(&mut tee.seen);
     let mut sealer = Sealer { keys: secrets.keys("CLIENT_TRAFFIC_SECRET_0") };
     for bytes in (attack.records)(&mut sealer) {
+        if bytes.is_empty() {
+            std::thread::sleep(Duration::from_millis(150));
+            continue;
+        }
         if tcp.write_all(&bytes).is_err() {
             break;
         }
@@ -430,6 +439,7 @@ fn observe(mut bytes: &[u8], mut handshake: Keys, mut rx: Keys, end: End) -> Out
     let mut outcome = Outcome { end, ..Outcome::default() };
     let mut in_handshake = true;
     let mut messages = Vec::new();
+    let mut session_messages = Vec::new();
     while bytes.len() >= 5 {
         let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
         let Some(body) = bytes.get(5..5 + len) else { break };
@@ -462,11 +472,25 @@ fn observe(mut bytes: &[u8], mut handshake: Keys, mut rx: Keys, end: End) -> Out
                     in_handshake = false;
                 }
             }
-            (22, [24, _, _, _, requested, ..]) => {
-                outcome.key_update = Some(*requested);
-                match rx.next() {
-                    Some(next) => rx = next,
-                    None => break,
+            (22, content) => {
+                // Messages may share a record (BoringSSL sends its answer
+                // after the tickets, in one) or span records.
+                session_messages.extend_from_slice(content);
+                let mut complete = 0;
+                let mut updated = false;
+                for (kind, body) in handshake_messages(&session_messages) {
+                    complete += 4 + body.len();
+                    if kind == 24 {
+                        outcome.key_update = body.first().copied();
+                        updated = true;
+                    }
+                }
+                session_messages.drain(..complete);
+                if updated {
+                    match rx.next() {
+                        Some(next) => rx = next,
+                        None => break,
+                    }
                 }
             }
             (23, data) if !data.is_empty() => outcome.data = true,
