@@ -12,7 +12,8 @@
 //! the table shows which one came.
 //!
 //! The attacks are first flights ([`attacks`]) and records sealed inside an
-//! established TLS 1.3 session ([`sealed`]), whose answers are decrypted.
+//! established TLS 1.3 session ([`sealed`]) or TLS 1.2 session
+//! ([`sealed12`]), whose answers are decrypted.
 //!
 //! The servers are the tests' own: `wiretls server --engine E --www` (or
 //! wiretls-tokio's acceptor for BoringSSL, which cannot share the command's
@@ -24,6 +25,7 @@ pub mod hello;
 pub mod native;
 pub mod probe;
 pub mod sealed;
+pub mod sealed12;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -74,6 +76,9 @@ fn probes() -> Vec<Probe> {
         .collect();
     all.extend(SEALED.iter().map(|a| -> Probe {
         (a.name, Box::new(move |addr| sealed::probe(addr, std::path::Path::new(FIXTURE_ROOT), a)))
+    }));
+    all.extend(sealed12::SEALED12.iter().map(|a| -> Probe {
+        (a.name, Box::new(move |addr| sealed12::probe(addr, std::path::Path::new(FIXTURE_ROOT), a)))
     }));
     all
 }
@@ -149,7 +154,10 @@ pub fn check(engine: &str, native: SocketAddr, wiretls: SocketAddr) {
         }
     }
     for d in divergences::LISTED.iter().filter(|d| d.engine == engine) {
-        if attacks::find(d.attack).is_none() && sealed::find(d.attack).is_none() {
+        if attacks::find(d.attack).is_none()
+            && sealed::find(d.attack).is_none()
+            && sealed12::find(d.attack).is_none()
+        {
             failures.push(format!("{}: listed, but no attack has that name", d.attack));
         }
     }

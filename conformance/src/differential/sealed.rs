@@ -139,7 +139,7 @@ pub struct SealedAttack {
     pub records: fn(&mut Sealer) -> Vec<Vec<u8>>,
 }
 
-const REQUEST: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+pub(crate) const REQUEST: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
 
 fn key_update(body: &[u8]) -> Vec<u8> {
     handshake(24, body)
@@ -305,38 +305,58 @@ pub fn find(name: &str) -> Option<&'static SealedAttack> {
     SEALED.iter().find(|a| a.name == name)
 }
 
-/// The secrets rustls logs for one connection, by label.
+/// The secrets rustls logs for one connection, by label, and the client
+/// random.
 #[derive(Debug, Default)]
-struct Secrets(Mutex<HashMap<String, Vec<u8>>>);
+pub(crate) struct Secrets(Mutex<(HashMap<String, Vec<u8>>, Vec<u8>)>);
 
 impl KeyLog for Secrets {
-    fn log(&self, label: &str, _client_random: &[u8], secret: &[u8]) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(label.to_owned(), secret.to_vec());
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.0.insert(label.to_owned(), secret.to_vec());
+        map.1 = client_random.to_vec();
     }
 }
 
 impl Secrets {
-    fn keys(&self, label: &str) -> Keys {
+    /// The secret logged as `label`.
+    pub(crate) fn secret(&self, label: &str) -> Vec<u8> {
         let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.get(label).and_then(|s| Keys::new(s)).unwrap_or_else(|| panic!("no {label}"))
+        map.0.get(label).cloned().unwrap_or_else(|| panic!("no {label}"))
+    }
+
+    /// The client random of the connection.
+    pub(crate) fn client_random(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).1.clone()
+    }
+
+    fn keys(&self, label: &str) -> Keys {
+        Keys::new(&self.secret(label)).unwrap_or_else(|| panic!("bad {label}"))
     }
 }
 
-fn client_config(root: &std::path::Path, secrets: Arc<Secrets>) -> Arc<ClientConfig> {
+/// A rustls client trusting `root`, logging its secrets to `secrets`, on
+/// one version and one AES-128-GCM suite (TLS 1.2's with ECDSA: the
+/// fixture key).
+pub(crate) fn client_config(
+    root: &std::path::Path,
+    secrets: Arc<Secrets>,
+    version: &'static rustls::SupportedProtocolVersion,
+) -> Arc<ClientConfig> {
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(root).into_iter().flatten().flatten() {
         let _ = roots.add(cert);
     }
     let base = rustls::crypto::aws_lc_rs::default_provider();
     let provider = rustls::crypto::CryptoProvider {
-        cipher_suites: vec![rustls::crypto::aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256],
+        cipher_suites: vec![
+            rustls::crypto::aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256,
+            rustls::crypto::aws_lc_rs::cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ],
         ..base
     };
     let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
-        .with_protocol_versions(&[&rustls::version::TLS13])
+        .with_protocol_versions(&[version])
         .unwrap_or_else(|e| panic!("client config: {e}"))
         .with_root_certificates(roots)
         .with_no_client_auth();
@@ -345,9 +365,9 @@ fn client_config(root: &std::path::Path, secrets: Arc<Secrets>) -> Arc<ClientCon
 }
 
 /// The socket, keeping a copy of what the server sent during the handshake.
-struct Tee<'a> {
-    tcp: &'a mut TcpStream,
-    seen: Vec<u8>,
+pub(crate) struct Tee<'a> {
+    pub(crate) tcp: &'a mut TcpStream,
+    pub(crate) seen: Vec<u8>,
 }
 
 impl Read for Tee<'_> {
@@ -377,20 +397,38 @@ pub fn probe(addr: SocketAddr, root: &std::path::Path, attack: &SealedAttack) ->
     let mut tcp =
         TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap_or_else(|e| panic!("{addr}: {e}"));
     let _ = tcp.set_nodelay(true);
-    let name = ServerName::try_from(SERVER_NAME).unwrap_or_else(|e| panic!("{e}"));
     let secrets = Arc::new(Secrets::default());
-    let config = client_config(root, Arc::clone(&secrets));
+    let mut server_bytes =
+        connect_session(&mut tcp, client_config(root, Arc::clone(&secrets), &rustls::version::TLS13));
+    let mut sealer = Sealer { keys: secrets.keys("CLIENT_TRAFFIC_SECRET_0") };
+    let (bytes, end) = attack_with(&mut tcp, (attack.records)(&mut sealer));
+    server_bytes.extend_from_slice(&bytes);
+    observe(
+        &server_bytes,
+        secrets.keys("SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+        secrets.keys("SERVER_TRAFFIC_SECRET_0"),
+        end,
+    )
+}
+
+/// A rustls handshake over `tcp`; what the server sent meanwhile.
+pub(crate) fn connect_session(tcp: &mut TcpStream, config: Arc<ClientConfig>) -> Vec<u8> {
+    let name = ServerName::try_from(SERVER_NAME).unwrap_or_else(|e| panic!("{e}"));
     let mut conn = ClientConnection::new(config, name).unwrap_or_else(|e| panic!("{e}"));
-    let mut tee = Tee { tcp: &mut tcp, seen: Vec::new() };
+    let mut tee = Tee { tcp, seen: Vec::new() };
     while conn.is_handshaking() {
-        conn.complete_io(&mut tee).unwrap_or_else(|e| panic!("{}: handshake with {addr}: {e}", attack.name));
+        conn.complete_io(&mut tee).unwrap_or_else(|e| panic!("handshake: {e}"));
     }
     while conn.wants_write() {
         let _ = conn.write_tls(&mut tee);
     }
-    let mut server_bytes = std::mem::take(&mut tee.seen);
-    let mut sealer = Sealer { keys: secrets.keys("CLIENT_TRAFFIC_SECRET_0") };
-    for bytes in (attack.records)(&mut sealer) {
+    tee.seen
+}
+
+/// Write the attack's records (an empty one is a pause), then read the
+/// server's answer.
+pub(crate) fn attack_with(tcp: &mut TcpStream, writes: Vec<Vec<u8>>) -> (Vec<u8>, End) {
+    for bytes in writes {
         if bytes.is_empty() {
             std::thread::sleep(Duration::from_millis(150));
             continue;
@@ -399,14 +437,7 @@ pub fn probe(addr: SocketAddr, root: &std::path::Path, attack: &SealedAttack) ->
             break;
         }
     }
-    let (bytes, end) = receive(&mut tcp);
-    server_bytes.extend_from_slice(&bytes);
-    observe(
-        &server_bytes,
-        secrets.keys("SERVER_HANDSHAKE_TRAFFIC_SECRET"),
-        secrets.keys("SERVER_TRAFFIC_SECRET_0"),
-        end,
-    )
+    receive(tcp)
 }
 
 fn receive(tcp: &mut TcpStream) -> (Vec<u8>, End) {
@@ -501,7 +532,7 @@ fn observe(mut bytes: &[u8], mut handshake: Keys, mut rx: Keys, end: End) -> Out
 }
 
 /// The handshake messages in `bytes`: (type, body).
-fn handshake_messages(mut bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+pub(crate) fn handshake_messages(mut bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     std::iter::from_fn(move || {
         let [kind, a, b, c, ..] = *bytes else { return None };
         let len = usize::from(a) << 16 | usize::from(b) << 8 | usize::from(c);
