@@ -308,13 +308,19 @@ pub fn find(name: &str) -> Option<&'static SealedAttack> {
 /// The secrets rustls logs for one connection, by label, and the client
 /// random.
 #[derive(Debug, Default)]
-pub(crate) struct Secrets(Mutex<(HashMap<String, Vec<u8>>, Vec<u8>)>);
+pub(crate) struct Secrets(Mutex<Logged>);
+
+#[derive(Debug, Default)]
+struct Logged {
+    by_label: HashMap<String, Vec<u8>>,
+    client_random: Vec<u8>,
+}
 
 impl KeyLog for Secrets {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.0.insert(label.to_owned(), secret.to_vec());
-        map.1 = client_random.to_vec();
+        map.by_label.insert(label.to_owned(), secret.to_vec());
+        map.client_random = client_random.to_vec();
     }
 }
 
@@ -322,12 +328,12 @@ impl Secrets {
     /// The secret logged as `label`.
     pub(crate) fn secret(&self, label: &str) -> Vec<u8> {
         let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.0.get(label).cloned().unwrap_or_else(|| panic!("no {label}"))
+        map.by_label.get(label).cloned().unwrap_or_else(|| panic!("no {label}"))
     }
 
     /// The client random of the connection.
     pub(crate) fn client_random(&self) -> Vec<u8> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).1.clone()
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).client_random.clone()
     }
 
     fn keys(&self, label: &str) -> Keys {

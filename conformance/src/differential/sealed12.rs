@@ -203,8 +203,8 @@ pub fn probe(addr: SocketAddr, root: &std::path::Path, attack: &Sealed12Attack) 
     let mut server_bytes =
         connect_session(&mut tcp, client_config(root, Arc::clone(&secrets), &rustls::version::TLS12));
     let server_random = server_random(&server_bytes).unwrap_or_else(|| panic!("no ServerHello from {addr}"));
-    let (Some((mut client, server)), _) =
-        (keys(&secrets.secret("CLIENT_RANDOM"), &secrets.client_random(), &server_random), ())
+    let Some((mut client, server)) =
+        keys(&secrets.secret("CLIENT_RANDOM"), &secrets.client_random(), &server_random)
     else {
         panic!("no keys")
     };
