@@ -2,37 +2,11 @@
 //! real peers (curl) against `wiretls server`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_wiretls");
+mod common;
 
-fn fixture(name: &str) -> String {
-    format!("{}/../conformance/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Server(Child, u16);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn server(args: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .args(["server", "--listen", "127.0.0.1:0", "--cert", &fixture("server-p256.pem")])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start wiretls server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("its first line");
-    let port =
-        line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{line}"));
-    Server(child, port)
-}
+use common::{fixture, server, BIN};
 
 fn client(port: u16, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(BIN)

@@ -3,18 +3,17 @@
 //! --www` and against engine E's own server, configured alike, over
 //! 127.0.0.1. A difference is fixed or listed with its reason.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::thread;
 
 use openssl::ssl::{SslContext, SslFiletype, SslMethod, SslOptions, SslStream, SslVersion};
 use wiretls_conformance::differential::{self, native};
 use wiretls_core::{CertificateChain, ProtocolVersion, ServerTls};
 
+mod common;
+
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(format!("{}/../conformance/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
+    PathBuf::from(common::fixture(name))
 }
 
 /// The configuration both servers of a pair run: wiretls's defaults for
@@ -24,28 +23,10 @@ fn tls() -> ServerTls {
     ServerTls::from_chain(CertificateChain::from_pem(&pem).expect("the fixture chain"))
 }
 
-struct Wiretls(Child, SocketAddr);
-
-impl Drop for Wiretls {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wiretls_server(engine: &str) -> Wiretls {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wiretls"))
-        .args(["server", "--listen", "127.0.0.1:0", "--www", "--engine", engine, "--cert"])
-        .arg(fixture("server-p256.pem"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start wiretls server");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("its first line");
-    let port: u16 =
-        line.trim().rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{line}"));
-    Wiretls(child, SocketAddr::from(([127, 0, 0, 1], port)))
+fn wiretls_server(engine: &str) -> (common::Server, SocketAddr) {
+    let server = common::server(&["--www", "--engine", engine]);
+    let addr = SocketAddr::from(([127, 0, 0, 1], server.1));
+    (server, addr)
 }
 
 /// OpenSSL used directly: a blocking `SslStream` per connection on the
@@ -68,37 +49,13 @@ fn openssl_server(tls: &ServerTls) -> SocketAddr {
     b.set_certificate_chain_file(fixture("server-p256.crt")).expect("chain");
     b.set_private_key_file(fixture("server-p256.key"), SslFiletype::PEM).expect("key");
     let ctx = b.build();
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("address");
-    thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let ctx = ctx.clone();
-            thread::spawn(move || {
-                let Ok(socket) = tcp.try_clone() else { return };
-                serve_one(&ctx, tcp);
-                native::linger(&socket);
-            });
+    native::serve(move |tcp| {
+        let Ok(ssl) = openssl::ssl::Ssl::new(&ctx) else { return };
+        let Ok(mut stream) = SslStream::new(ssl, tcp) else { return };
+        if stream.accept().is_ok() && native::page(&mut stream) {
+            let _ = stream.shutdown();
         }
-    });
-    addr
-}
-
-fn serve_one(ctx: &SslContext, tcp: std::net::TcpStream) {
-    let Ok(ssl) = openssl::ssl::Ssl::new(ctx) else { return };
-    let Ok(mut stream) = SslStream::new(ssl, tcp) else { return };
-    if stream.accept().is_err() {
-        return;
-    }
-    let mut buf = [0u8; 4096];
-    match stream.read(&mut buf) {
-        Ok(n) if n > 0 => {
-            let _ = stream.write_all(native::PAGE);
-        }
-        Ok(_) => {}
-        // The peer's fatal alert or bad data: the connection is over.
-        Err(_) => return,
-    }
-    let _ = stream.shutdown();
+    })
 }
 
 #[test]

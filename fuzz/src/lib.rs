@@ -17,9 +17,7 @@
 pub mod seeds;
 pub mod targets;
 
-/// A fuzz target: its name (the cargo-fuzz target and the corpus folder)
-/// and its body.
-pub type Target = (&'static str, fn(&[u8]));
+pub use wiretls_fuzz_common::Target;
 
 /// Every target.
 pub const TARGETS: &[Target] = &[

@@ -5,33 +5,12 @@ use std::path::Path;
 
 #[test]
 fn every_target_passes_its_seeds_and_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    for (name, target) in wiretls_fuzz::TARGETS {
-        let mut inputs = wiretls_fuzz::seeds::seeds(name);
-        assert!(!inputs.is_empty(), "{name} has no seeds");
-        if let Ok(entries) = std::fs::read_dir(dir.join(name)) {
-            for entry in entries.flatten() {
-                inputs.push(std::fs::read(entry.path()).expect("a corpus file"));
-            }
-        }
-        for input in &inputs {
-            target(input);
-        }
-        eprintln!("{name}: {} inputs", inputs.len());
-    }
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    wiretls_fuzz_common::replay(wiretls_fuzz::TARGETS, wiretls_fuzz::seeds::seeds, &corpus);
 }
 
 #[test]
 fn every_target_has_a_libfuzzer_wrapper() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("libfuzzer");
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("libfuzzer/Cargo.toml");
-    for (name, _) in wiretls_fuzz::TARGETS {
-        let body = std::fs::read_to_string(dir.join("fuzz_targets").join(format!("{name}.rs")))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(
-            body.contains(&format!("wiretls_fuzz::targets::{name}")),
-            "{name}'s wrapper calls another body"
-        );
-        assert!(manifest.contains(&format!("name = \"{name}\"")), "{name} is not a [[bin]] of libfuzzer/");
-    }
+    wiretls_fuzz_common::check_wrappers(wiretls_fuzz::TARGETS, &dir, "wiretls_fuzz::targets::");
 }

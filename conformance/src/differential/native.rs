@@ -50,24 +50,45 @@ pub fn rustls_server(tls: &ServerTls, cert: &Path, key: &Path) -> SocketAddr {
         .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
         .unwrap_or_else(|e| panic!("rustls server config: {e}"));
     config.ignore_client_order = true;
-    serve(Arc::new(config))
+    let config = Arc::new(config);
+    serve(move |mut tcp| serve_one(Arc::clone(&config), &mut tcp))
 }
 
-fn serve(config: Arc<ServerConfig>) -> SocketAddr {
+/// A blocking server on 127.0.0.1: one thread per connection, `handle`
+/// serving it, then a lingering close. Returns the address.
+///
+/// # Panics
+/// When no port is free.
+pub fn serve(handle: impl Fn(TcpStream) + Send + Sync + 'static) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("local address: {e}"));
+    let handle = Arc::new(handle);
     thread::spawn(move || {
         for tcp in listener.incoming().flatten() {
-            let config = Arc::clone(&config);
-            thread::spawn(move || connection(config, tcp));
+            let handle = Arc::clone(&handle);
+            thread::spawn(move || {
+                let Ok(socket) = tcp.try_clone() else { return };
+                handle(tcp);
+                linger(&socket);
+            });
         }
     });
     addr
 }
 
-fn connection(config: Arc<ServerConfig>, mut tcp: TcpStream) {
-    serve_one(config, &mut tcp);
-    linger(&tcp);
+/// Serve one request on an established stream: read it, answer [`PAGE`].
+/// Whether the connection is still good for a close_notify (not after the
+/// peer's fatal alert or bad data).
+pub fn page(stream: &mut (impl Read + Write)) -> bool {
+    let mut buf = [0u8; 4096];
+    match stream.read(&mut buf) {
+        Ok(n) if n > 0 => {
+            let _ = stream.write_all(PAGE);
+            true
+        }
+        Ok(_) => true,
+        Err(_) => false,
+    }
 }
 
 fn serve_one(config: Arc<ServerConfig>, tcp: &mut TcpStream) {

@@ -14,9 +14,7 @@ use std::sync::OnceLock;
 use wiretls_core::Engine;
 use wiretls_fuzz_common::{client_wire, established, flights, server_wire};
 
-/// A fuzz target: its name (the cargo-fuzz target and the corpus folder)
-/// and its body.
-pub type Target = (&'static str, fn(&[u8]));
+pub use wiretls_fuzz_common::Target;
 
 /// Every target.
 pub const TARGETS: &[Target] = &[

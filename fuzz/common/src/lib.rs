@@ -100,3 +100,70 @@ pub fn flights(engine: &dyn Engine) -> Vec<Vec<u8>> {
     }
     out
 }
+
+/// A fuzz target: its name (the cargo-fuzz target and the corpus folder)
+/// and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target over its seeds and its files in `corpus/NAME/`: what the
+/// fuzzer found stays fixed (`cargo test` of each fuzz package).
+///
+/// # Panics
+/// When a target has no seeds, a corpus file cannot be read, or a target
+/// fails an input.
+pub fn replay(targets: &[Target], seeds: fn(&str) -> Vec<Vec<u8>>, corpus: &std::path::Path) {
+    for (name, target) in targets {
+        let mut inputs = seeds(name);
+        assert!(!inputs.is_empty(), "{name} has no seeds");
+        if let Ok(entries) = std::fs::read_dir(corpus.join(name)) {
+            for entry in entries.flatten() {
+                inputs.push(std::fs::read(entry.path()).expect("a corpus file"));
+            }
+        }
+        for input in &inputs {
+            target(input);
+        }
+        eprintln!("{name}: {} inputs", inputs.len());
+    }
+}
+
+/// Every target has its cargo-fuzz wrapper in `libfuzzer/` (a `[[bin]]` of
+/// its name whose body calls `{body_prefix}{name}`).
+///
+/// # Panics
+/// When one is missing or calls another body.
+pub fn check_wrappers(targets: &[Target], libfuzzer: &std::path::Path, body_prefix: &str) {
+    let manifest = std::fs::read_to_string(libfuzzer.join("Cargo.toml")).expect("libfuzzer/Cargo.toml");
+    for (name, _) in targets {
+        let body = std::fs::read_to_string(libfuzzer.join("fuzz_targets").join(format!("{name}.rs")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(body.contains(&format!("{body_prefix}{name}")), "{name}'s wrapper calls another body");
+        assert!(manifest.contains(&format!("name = \"{name}\"")), "{name} is not a [[bin]] of libfuzzer/");
+    }
+}
+
+/// Write each target's seeds into `corpus/NAME/` (the targets named in
+/// `wanted`, or all), as `ci/fuzz.sh` does before a run on an empty
+/// folder.
+///
+/// # Panics
+/// When a folder or a file cannot be written.
+pub fn write_seeds(
+    targets: &[Target],
+    seeds: fn(&str) -> Vec<Vec<u8>>,
+    corpus: &std::path::Path,
+    wanted: &[String],
+) {
+    for (name, _) in targets {
+        if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
+            continue;
+        }
+        let dir = corpus.join(name);
+        std::fs::create_dir_all(&dir).expect("the corpus folder");
+        let seeds = seeds(name);
+        for (i, seed) in seeds.iter().enumerate() {
+            std::fs::write(dir.join(format!("seed-{i}")), seed).expect("write a seed");
+        }
+        println!("{name}: {} seeds", seeds.len());
+    }
+}

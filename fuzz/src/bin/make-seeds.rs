@@ -4,17 +4,7 @@
 //! `cargo run -p wiretls-fuzz --bin make-seeds [TARGET ...]`
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let wanted: Vec<String> = std::env::args().skip(1).collect();
-    for (name, _) in wiretls_fuzz::TARGETS {
-        if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
-            continue;
-        }
-        let target_dir = dir.join(name);
-        std::fs::create_dir_all(&target_dir).expect("the corpus folder");
-        for (i, seed) in wiretls_fuzz::seeds::seeds(name).iter().enumerate() {
-            std::fs::write(target_dir.join(format!("seed-{i}")), seed).expect("write a seed");
-        }
-        println!("{name}: {} seeds", wiretls_fuzz::seeds::seeds(name).len());
-    }
+    wiretls_fuzz_common::write_seeds(wiretls_fuzz::TARGETS, wiretls_fuzz::seeds::seeds, &corpus, &wanted);
 }

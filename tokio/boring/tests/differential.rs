@@ -4,7 +4,6 @@
 //! command links OpenSSL, which cannot share a binary with BoringSSL), and
 //! against BoringSSL's own server, configured alike, over 127.0.0.1.
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,34 +78,13 @@ fn boring_server(tls: &ServerTls) -> SocketAddr {
     b.set_certificate_chain_file(fixture("server-p256.crt")).expect("chain");
     b.set_private_key_file(fixture("server-p256.key"), SslFiletype::PEM).expect("key");
     let ctx = b.build();
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("address");
-    thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let ctx = ctx.clone();
-            thread::spawn(move || {
-                let Ok(socket) = tcp.try_clone() else { return };
-                serve_one(&ctx, tcp);
-                native::linger(&socket);
-            });
+    native::serve(move |tcp| {
+        let Ok(ssl) = boring::ssl::Ssl::new(&ctx) else { return };
+        let Ok(mut stream) = ssl.accept(tcp) else { return };
+        if native::page(&mut stream) {
+            let _ = stream.shutdown();
         }
-    });
-    addr
-}
-
-fn serve_one(ctx: &SslContext, tcp: std::net::TcpStream) {
-    let Ok(ssl) = boring::ssl::Ssl::new(ctx) else { return };
-    let Ok(mut stream) = ssl.accept(tcp) else { return };
-    let mut buf = [0u8; 4096];
-    match stream.read(&mut buf) {
-        Ok(n) if n > 0 => {
-            let _ = stream.write_all(native::PAGE);
-        }
-        Ok(_) => {}
-        // The peer's fatal alert or bad data: the connection is over.
-        Err(_) => return,
-    }
-    let _ = stream.shutdown();
+    })
 }
 
 #[test]

@@ -5,15 +5,9 @@
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use std::sync::Arc;
+mod engines;
 
-fn boring() -> Arc<dyn wiretls_core::Engine> {
-    Arc::new(wiretls_boring::BoringEngine)
-}
-
-fn rustls() -> Arc<dyn wiretls_core::Engine> {
-    Arc::new(wiretls_rustls::RustlsEngine::aws_lc_rs())
-}
+use engines::{boring, rustls};
 
 mod boring_x_boring {
     use super::*;
