@@ -118,6 +118,10 @@ async fn one(client: &Arc<dyn Engine>, address: std::net::SocketAddr, data: &[u8
 /// On any failed connection, or a resident set that grew after the warm-up
 /// by more than a quarter plus 16 MiB.
 pub async fn soak(client: Arc<dyn Engine>, server: Arc<dyn Engine>, label: &str) {
+    // One soak at a time in a process: the resident set is the process's,
+    // and the test harness runs a binary's tests in parallel.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _alone = ONE_AT_A_TIME.lock().await;
     let plan = Plan::from_env();
     let address = echo_server(server, server_tls()).await;
     let per = usize::try_from(plan.bytes / plan.handshakes as u64).unwrap_or(usize::MAX);
