@@ -29,13 +29,17 @@
 mod caps;
 mod check;
 mod context;
+#[path = "../../ssl-family/convert.rs"]
 mod convert;
 mod errors;
 #[allow(unsafe_code)]
 mod ffi;
 mod session;
+#[path = "../../ssl-family/shared.rs"]
 mod shared;
 
+// The library the shared sources in backends/ssl-family are written against.
+use openssl as ssl_lib;
 use wiretls_core::engine::{Session, SessionContext};
 use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
 

@@ -1,13 +1,14 @@
-//! wiretls certificates as BoringSSL objects, loaded once per chain.
+//! wiretls certificates as the library's objects, loaded once per chain.
+//! One source for the OpenSSL and BoringSSL engines (`backends/ssl-family`).
 
-use boring::pkey::{PKey, Private};
-use boring::x509::store::{X509Store, X509StoreBuilder};
-use boring::x509::X509;
 use wiretls_core::{Certificate, CertificateChain, Error, Malformed, TrustStore};
 
 use crate::errors::engine_error;
+use crate::ssl_lib::pkey::{PKey, Private};
+use crate::ssl_lib::x509::store::{X509Store, X509StoreBuilder};
+use crate::ssl_lib::x509::X509;
 
-/// One chain as BoringSSL objects.
+/// One chain as the library's objects.
 pub(crate) struct Loaded {
     pub(crate) leaf: X509,
     pub(crate) intermediates: Vec<X509>,
@@ -32,17 +33,22 @@ pub(crate) fn store(trust: &TrustStore) -> Result<X509Store, Error> {
     Ok(builder.build())
 }
 
-/// Load a chain for BoringSSL, checking that the key belongs to the leaf.
+/// A private key. Neither OpenSSL 3.0 nor BoringSSL reads PKCS#8 v2 keys
+/// (RFC 5958, what rcgen and *ring* write for Ed25519): those are
+/// re-encoded as v1 first.
+pub(crate) fn private_key(key: &wiretls_core::PrivateKey) -> Result<PKey<Private>, Error> {
+    let der = key.pkcs8_v1_der();
+    PKey::private_key_from_der(der.as_deref().unwrap_or(key.secret_der()))
+        .map_err(|e| Error::Malformed { what: Malformed::PrivateKey, detail: e.to_string() })
+}
+
+/// Load a chain, checking that the key belongs to the leaf.
 pub(crate) fn load(chain: &CertificateChain) -> Result<Loaded, Error> {
     let certs = chain.certificates();
-    // BoringSSL reads only PKCS#8 v1: v2 keys are re-encoded first.
-    let der = chain.private_key().pkcs8_v1_der();
-    let key = PKey::private_key_from_der(der.as_deref().unwrap_or(chain.private_key().secret_der()))
-        .map_err(|e| Error::Malformed { what: Malformed::PrivateKey, detail: e.to_string() })?;
     let loaded = Loaded {
         leaf: x509(chain.leaf())?,
         intermediates: certs[1..].iter().map(x509).collect::<Result<_, _>>()?,
-        key,
+        key: private_key(chain.private_key())?,
     };
     let matches = loaded.leaf.public_key().map(|public| public.public_eq(&loaded.key)).unwrap_or(false);
     if !matches {

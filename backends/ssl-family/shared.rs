@@ -1,16 +1,18 @@
-//! What a connection shares with BoringSSL's callbacks (core's
+//! What a connection shares with the library's callbacks (core's
 //! [`CallbackShared`]): kept in the `SSL`'s ex_data, found again from inside
-//! each callback.
+//! each callback. One source for the OpenSSL and BoringSSL engines
+//! (`backends/ssl-family`).
 
 use std::sync::{Arc, OnceLock};
 
-use boring::ex_data::Index;
-use boring::ssl::Ssl;
 use wiretls_core::engine::callbacks::CallbackShared;
 use wiretls_core::Error;
 
 use crate::context::ServerChains;
 use crate::convert::ChainCache;
+use crate::errors::ENGINE;
+use crate::ssl_lib::ex_data::Index;
+use crate::ssl_lib::ssl::Ssl;
 
 /// Per-connection state reachable from the callbacks.
 pub(crate) type Shared = CallbackShared<Chains>;
@@ -29,5 +31,5 @@ pub(crate) fn index() -> Result<Index<Ssl, Arc<Shared>>, Error> {
     INDEX
         .get_or_init(|| Ssl::new_ex_index::<Arc<Shared>>().map_err(|e| e.to_string()))
         .clone()
-        .map_err(|detail| Error::Engine { engine: "boring", detail })
+        .map_err(|detail| Error::Engine { engine: ENGINE, detail })
 }
