@@ -34,35 +34,31 @@ fn version_problem(p: &PeerIncompatible) -> bool {
     )
 }
 
+/// The complete records in `bytes`: (content type, payload).
+fn records(mut bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    std::iter::from_fn(move || {
+        let len = usize::from(u16::from_be_bytes([*bytes.get(3)?, *bytes.get(4)?]));
+        let record = (bytes[0], bytes.get(5..5 + len)?);
+        bytes = &bytes[5 + len..];
+        Some(record)
+    })
+}
+
 /// The description of the first plaintext (unencrypted) alert record in
 /// `bytes`, if there is one: the exact alert rustls just wrote, when it
 /// wrote it in the clear.
-fn plaintext_alert(mut bytes: &[u8]) -> Option<AlertDescription> {
-    while bytes.len() >= 5 {
-        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
-        let body = bytes.get(5..5 + len)?;
-        if bytes[0] == 21 && len == 2 {
-            return Some(AlertDescription::from_wire(body[1]));
-        }
-        bytes = &bytes[5 + len..];
-    }
-    None
+fn plaintext_alert(bytes: &[u8]) -> Option<AlertDescription> {
+    records(bytes).find_map(|(kind, body)| match (kind, body) {
+        (21, [_, description]) => Some(AlertDescription::from_wire(*description)),
+        _ => None,
+    })
 }
 
 /// Whether the last record in `bytes` is an alert: a plaintext one, or an
 /// encrypted record as long as a sealed alert (two bytes, the inner content
 /// type, a 16-byte tag: every AEAD suite rustls has).
-fn ends_with_alert(mut bytes: &[u8]) -> bool {
-    let mut last = None;
-    while bytes.len() >= 5 {
-        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
-        if bytes.len() < 5 + len {
-            break;
-        }
-        last = Some((bytes[0], len));
-        bytes = &bytes[5 + len..];
-    }
-    matches!(last, Some((21, 2) | (23, 19)))
+fn ends_with_alert(bytes: &[u8]) -> bool {
+    matches!(records(bytes).last().map(|(kind, body)| (kind, body.len())), Some((21, 2) | (23, 19)))
 }
 
 /// Translate a rustls error. `written` holds what rustls wrote after the

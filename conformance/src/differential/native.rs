@@ -96,7 +96,7 @@ fn serve_one(config: Arc<ServerConfig>, tcp: &mut TcpStream) {
     while conn.is_handshaking() {
         if conn.complete_io(tcp).is_err() {
             // complete_io has tried to write the alert; whatever is left goes too.
-            while conn.wants_write() && conn.write_tls(tcp).is_ok_and(|n| n > 0) {}
+            flush(&mut conn, tcp);
             return;
         }
     }
@@ -107,7 +107,7 @@ fn serve_one(config: Arc<ServerConfig>, tcp: &mut TcpStream) {
             Ok(0) => break,
             Ok(n) => request.extend_from_slice(&buf[..n]),
             Err(_) => {
-                while conn.wants_write() && conn.write_tls(tcp).is_ok_and(|n| n > 0) {}
+                flush(&mut conn, tcp);
                 return;
             }
         }
@@ -116,6 +116,11 @@ fn serve_one(config: Arc<ServerConfig>, tcp: &mut TcpStream) {
         let _ = rustls::Stream::new(&mut conn, tcp).write_all(PAGE);
     }
     conn.send_close_notify();
+    flush(&mut conn, tcp);
+}
+
+/// Write what rustls has queued, while the socket takes it.
+fn flush(conn: &mut ServerConnection, tcp: &mut TcpStream) {
     while conn.wants_write() && conn.write_tls(tcp).is_ok_and(|n| n > 0) {}
 }
 
