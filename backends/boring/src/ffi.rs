@@ -13,14 +13,11 @@ use boring::x509::X509StoreContextRef;
 use boring_sys::{SSL, SSL_CTX};
 use foreign_types::ForeignTypeRef;
 use wiretls_core::engine::StoreAnswer;
-use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName};
+use wiretls_core::{AlertDescription, DistinguishedName};
 
-use crate::shared::{index, Chains, Shared};
+pub(crate) use crate::callbacks::{guard, ptr_of, read_into, resume_session, shared_of};
+use crate::shared::{Chains, Shared};
 use crate::tickets::ConnectionTickets;
-
-const SSL_CB_READ: c_int = 0x04;
-const SSL_CB_WRITE: c_int = 0x08;
-const SSL_CB_ALERT: c_int = 0x4000;
 
 /// Send what BoringSSL keeps for the application's next write: its answer
 /// to a peer's KeyUpdate with `update_requested`. BoringSSL's documented way
@@ -152,41 +149,7 @@ pub(crate) fn install_callbacks(builder: &mut SslContextBuilder, client_certific
         if client_certificates {
             boring_sys::SSL_CTX_set_cert_cb(ctx, Some(client_cert_cb), std::ptr::null_mut());
         }
-        boring_sys::SSL_CTX_set_info_callback(ctx, Some(info_cb));
-    }
-}
-
-/// The connection state of `ssl`, if it is one of ours.
-pub(crate) fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
-    ssl.ex_data(index().ok()?).cloned()
-}
-
-/// Run the body of a callback BoringSSL (or the `boring` crate, for a
-/// closure callback) called for `ssl`, catching a panic so that it never
-/// unwinds into C (a panic out of an `extern "C"` function aborts the
-/// process; the crate's closure callbacks do not catch either): the panic
-/// becomes the connection's failure, which the session reports, and
-/// BoringSSL gets `failed`, the callback's own failure value. Application
-/// callbacks are caught closer to them (core's `VerifyHook::run` and
-/// `StoreRef::ask`); a panic here is the engine's.
-pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
-    wiretls_core::engine::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
-}
-
-/// The pointer of `ssl`, for [`guard`].
-pub(crate) fn ptr_of(ssl: &SslRef) -> *const SSL {
-    ssl.as_ptr()
-}
-
-fn record_panic(ssl: *const SSL, callback: &str, message: &str) {
-    if ssl.is_null() {
-        return;
-    }
-    // SAFETY: `ssl` is the non-null SSL BoringSSL passed to the running
-    // callback; it stays valid for the call and is only read here.
-    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
-    if let Some(shared) = shared_of(ssl) {
-        shared.record_panic(crate::errors::ENGINE, callback, message);
+        boring_sys::SSL_CTX_set_info_callback(ctx, Some(crate::callbacks::info_cb));
     }
 }
 
@@ -290,31 +253,6 @@ fn requested_cas(ssl: &SslRef) -> Vec<DistinguishedName> {
     }
 }
 
-/// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
-unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
-    guard(ssl, "info", (), || {
-        // SAFETY: BoringSSL passes the SSL the event belongs to; only read here.
-        info_cb_body(unsafe { SslRef::from_ptr(ssl as *mut SSL) }, where_, ret);
-    });
-}
-
-fn info_cb_body(ssl: &SslRef, where_: c_int, ret: c_int) {
-    if where_ & SSL_CB_ALERT == 0 {
-        return;
-    }
-    let Some(shared) = shared_of(ssl) else { return };
-    // A received alert of a level no RFC defines is no alert the peer sent
-    // us but a fault the engine answers itself (illegal_parameter).
-    let Some(level) = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8) else { return };
-    let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
-    let mut state = shared.lock();
-    if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {
-        state.alert_sent = Some(alert);
-    } else if where_ & SSL_CB_READ != 0 {
-        state.alert_received = Some(alert);
-    }
-}
-
 /// Make a verification fail with the X.509 error `code`.
 pub(crate) fn set_verify_error(ctx: &mut X509StoreContextRef, code: c_int) {
     // SAFETY: `code` is one of BoringSSL's own X509_V_ERR constants
@@ -328,35 +266,6 @@ pub(crate) fn send_fatal_alert(ssl: &SslRef, alert: AlertDescription) -> bool {
     // SAFETY: `ssl` is a live connection; BoringSSL writes the alert to its
     // output and marks the connection failed.
     unsafe { boring_sys::SSL_send_fatal_alert(ssl.as_ptr(), alert.wire()) >= 0 }
-}
-
-/// Resume `session` on a new client connection.
-#[doc(alias = "SSL_set_session")]
-pub(crate) fn resume_session(
-    ssl: &mut Ssl,
-    session: &boring::ssl::SslSessionRef,
-) -> Result<(), wiretls_core::Error> {
-    // SAFETY: the crate marks `SSL_set_session` unsafe because the session
-    // must come from a compatible context: every session in a client's cache
-    // was made by a connection of the same SSL_CTX as `ssl`.
-    unsafe { ssl.set_session(session) }.map_err(|e| crate::errors::engine_error(&e))
-}
-
-/// Read up to `chunk` bytes of application data straight into the spare
-/// capacity of `plaintext`.
-#[doc(alias = "SSL_read")]
-pub(crate) fn read_into<S: std::io::Read + std::io::Write>(
-    stream: &mut boring::ssl::SslStream<S>,
-    plaintext: &mut Vec<u8>,
-    chunk: usize,
-) -> Result<usize, boring::ssl::Error> {
-    plaintext.reserve(chunk);
-    let start = plaintext.len();
-    let n = stream.ssl_read_uninit(plaintext.spare_capacity_mut())?;
-    // SAFETY: `ssl_read_uninit` guarantees that the first `n` bytes of the
-    // spare capacity are initialized, and `n` is at most its length.
-    unsafe { plaintext.set_len(start + n) };
-    Ok(n)
 }
 
 /// Check a chain for client or server authentication.

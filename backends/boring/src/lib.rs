@@ -19,19 +19,35 @@
 //!
 //! BoringSSL and OpenSSL export the same symbols and cannot be linked into
 //! one binary: no package may depend on this crate and on `wiretls-openssl`
-//! (or native-tls). The `unsafe` code is confined to `ffi.rs`.
+//! (or native-tls). Most of the engine is one source with the OpenSSL
+//! engine (`backends/ssl-family`, compiled here against the `boring`
+//! crate); `quirks.rs`, `codes.rs` and `hooks.rs` hold what BoringSSL does
+//! its own way. The `unsafe` code is confined to `ffi.rs` and the shared
+//! `callbacks.rs`.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(unsafe_code)]
 
+#[allow(unsafe_code)]
+#[path = "../../ssl-family/callbacks.rs"]
+mod callbacks;
 mod caps;
+#[path = "../../ssl-family/check.rs"]
 mod check;
+mod codes;
+#[path = "../../ssl-family/context.rs"]
 mod context;
 #[path = "../../ssl-family/convert.rs"]
 mod convert;
+#[path = "../../ssl-family/engine.rs"]
+mod engine;
+#[path = "../../ssl-family/errors.rs"]
 mod errors;
 #[allow(unsafe_code)]
 mod ffi;
+mod hooks;
+mod quirks;
+#[path = "../../ssl-family/session.rs"]
 mod session;
 #[path = "../../ssl-family/shared.rs"]
 mod shared;
@@ -39,8 +55,9 @@ mod tickets;
 
 // The library the shared sources in backends/ssl-family are written against.
 use boring as ssl_lib;
-use wiretls_core::engine::{Session, SessionContext};
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
+use boring_sys as ssl_sys;
+// The engine type the shared `engine.rs` implements `Engine` for.
+use BoringEngine as FamilyEngine;
 
 /// The BoringSSL engine (engine name `boring`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,27 +67,5 @@ impl BoringEngine {
     /// The engine.
     pub fn new() -> Self {
         Self
-    }
-}
-
-impl Engine for BoringEngine {
-    fn name(&self) -> &'static str {
-        caps::CAPABILITIES.engine
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &caps::CAPABILITIES
-    }
-
-    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(session::BoringSession::client(config, context)?))
-    }
-
-    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(session::BoringSession::server(config, context)?))
-    }
-
-    fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        wiretls_core::engine::policy::after_engine(check::check_chain(check), check)
     }
 }

@@ -2,21 +2,18 @@
 //! callbacks that go with them. Every `unsafe` block of the engine is here.
 
 use std::ffi::{c_int, c_long, c_void};
-use std::sync::Arc;
 
-use foreign_types_shared::ForeignTypeRef;
+use foreign_types::ForeignTypeRef;
 use openssl::ssl::{SslContextBuilder, SslRef};
 use openssl::stack::StackRef;
 use openssl::x509::{X509NameRef, X509Ref};
 use openssl_sys::{SSL, SSL_CTX, X509_STORE_CTX};
-use wiretls_core::{Alert, AlertDescription, AlertLevel, DistinguishedName, VerifyContext};
+use wiretls_core::{DistinguishedName, VerifyContext};
 
-use crate::shared::{index, Chains, Shared};
+pub(crate) use crate::callbacks::{guard, ptr_of, read_into, resume_session, shared_of};
+use crate::shared::{Chains, Shared};
 use wiretls_core::engine::StoreAnswer;
 
-const SSL_CB_READ: c_int = 0x04;
-const SSL_CB_WRITE: c_int = 0x08;
-const SSL_CB_ALERT: c_int = 0x4000;
 /// `SSL_CTRL_GET_NEGOTIATED_GROUP` (OpenSSL 3.0's `SSL_get_negotiated_group` is a macro over it).
 const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
 
@@ -78,35 +75,7 @@ pub(crate) fn install_callbacks(builder: &mut SslContextBuilder, certificates: b
             SSL_CTX_set_cert_cb(ctx, Some(cert_cb), std::ptr::null_mut());
         }
         SSL_CTX_set_cert_verify_callback(ctx, Some(cert_verify_cb), std::ptr::null_mut());
-        SSL_CTX_set_info_callback(ctx, Some(info_cb));
-    }
-}
-
-/// The connection state of `ssl`, if it is one of ours.
-fn shared_of(ssl: &SslRef) -> Option<Arc<Shared>> {
-    ssl.ex_data(index().ok()?).cloned()
-}
-
-/// Run the body of a callback libssl (or the `openssl` crate, for a closure
-/// callback) called for `ssl`, catching a panic so that it never unwinds
-/// into C (a panic out of an `extern "C"` function aborts the process): the
-/// panic becomes the connection's failure, which the session reports, and
-/// libssl gets `failed`, the callback's own failure value. Application
-/// callbacks are caught closer to them (core's `VerifyHook::run` and
-/// `StoreRef::ask`); a panic here is the engine's.
-pub(crate) fn guard<T>(ssl: *const SSL, callback: &str, failed: T, body: impl FnOnce() -> T) -> T {
-    wiretls_core::engine::callbacks::guard(failed, body, |message| record_panic(ssl, callback, &message))
-}
-
-fn record_panic(ssl: *const SSL, callback: &str, message: &str) {
-    if ssl.is_null() {
-        return;
-    }
-    // SAFETY: `ssl` is the non-null SSL libssl passed to the running
-    // callback; it stays valid for the call and is only read here.
-    let ssl = unsafe { SslRef::from_ptr(ssl as *mut SSL) };
-    if let Some(shared) = shared_of(ssl) {
-        shared.record_panic(crate::errors::ENGINE, callback, message);
+        SSL_CTX_set_info_callback(ctx, Some(crate::callbacks::info_cb));
     }
 }
 
@@ -299,31 +268,6 @@ unsafe fn presented_chain(ctx: *mut X509_STORE_CTX) -> Vec<Vec<u8>> {
     ders
 }
 
-/// `SSL_CTX_set_info_callback`: remember the alerts sent and received.
-unsafe extern "C" fn info_cb(ssl: *const SSL, where_: c_int, ret: c_int) {
-    guard(ssl, "info", (), || {
-        // SAFETY: libssl passes the SSL the event belongs to; only read here.
-        info_cb_body(unsafe { SslRef::from_ptr(ssl as *mut SSL) }, where_, ret);
-    });
-}
-
-fn info_cb_body(ssl: &SslRef, where_: c_int, ret: c_int) {
-    if where_ & SSL_CB_ALERT == 0 {
-        return;
-    }
-    let Some(shared) = shared_of(ssl) else { return };
-    // A received alert of a level no RFC defines is no alert the peer sent
-    // us but a fault the engine answers itself (illegal_parameter).
-    let Some(level) = AlertLevel::from_wire(((ret >> 8) & 0xff) as u8) else { return };
-    let alert = Alert { level, description: AlertDescription::from_wire((ret & 0xff) as u8) };
-    let mut state = shared.lock();
-    if where_ & SSL_CB_WRITE != 0 && alert.description != AlertDescription::CLOSE_NOTIFY {
-        state.alert_sent = Some(alert);
-    } else if where_ & SSL_CB_READ != 0 {
-        state.alert_received = Some(alert);
-    }
-}
-
 /// The negotiated key-exchange group, as an OpenSSL NID.
 #[doc(alias = "SSL_get_negotiated_group")]
 pub(crate) fn negotiated_group_nid(ssl: &SslRef) -> c_int {
@@ -332,33 +276,4 @@ pub(crate) fn negotiated_group_nid(ssl: &SslRef) -> c_int {
         openssl_sys::SSL_ctrl(ssl.as_ptr(), SSL_CTRL_GET_NEGOTIATED_GROUP, 0, std::ptr::null_mut())
     };
     c_int::try_from(nid).unwrap_or(0)
-}
-
-/// Resume `session` on a new client connection.
-#[doc(alias = "SSL_set_session")]
-pub(crate) fn resume_session(
-    ssl: &mut openssl::ssl::Ssl,
-    session: &openssl::ssl::SslSessionRef,
-) -> Result<(), wiretls_core::Error> {
-    // SAFETY: the crate marks `SSL_set_session` unsafe because the session
-    // must come from a compatible context: every session in a client's cache
-    // was made by a connection of the same SSL_CTX as `ssl`.
-    unsafe { ssl.set_session(session) }.map_err(|e| crate::errors::engine_error(&e))
-}
-
-/// Read up to `chunk` bytes of application data straight into the spare
-/// capacity of `plaintext` (no zero-filling, no intermediate buffer).
-#[doc(alias = "SSL_read_ex")]
-pub(crate) fn read_into<S: std::io::Read + std::io::Write>(
-    stream: &mut openssl::ssl::SslStream<S>,
-    plaintext: &mut Vec<u8>,
-    chunk: usize,
-) -> Result<usize, openssl::ssl::Error> {
-    plaintext.reserve(chunk);
-    let start = plaintext.len();
-    let n = stream.ssl_read_uninit(plaintext.spare_capacity_mut())?;
-    // SAFETY: `ssl_read_uninit` guarantees that the first `n` bytes of the
-    // spare capacity are initialized, and `n` is at most its length.
-    unsafe { plaintext.set_len(start + n) };
-    Ok(n)
 }

@@ -20,28 +20,44 @@
 //! - cipher suites are IANA ids, named for OpenSSL from the one table in
 //!   `wiretls_core::suites`.
 //!
-//! The `unsafe` code is confined to `ffi.rs`: libssl calls that the safe
-//! crate does not bind, each with a `// SAFETY:` comment.
+//! Most of the engine is one source with the BoringSSL engine
+//! (`backends/ssl-family`, compiled here against the `openssl` crate);
+//! `quirks.rs` and `codes.rs` hold what OpenSSL does its own way. The
+//! `unsafe` code is confined to `ffi.rs` (libssl calls that the safe crate
+//! does not bind) and the shared `callbacks.rs`, each block with a
+//! `// SAFETY:` comment.
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(unsafe_code)]
 
+#[allow(unsafe_code)]
+#[path = "../../ssl-family/callbacks.rs"]
+mod callbacks;
 mod caps;
+#[path = "../../ssl-family/check.rs"]
 mod check;
+mod codes;
+#[path = "../../ssl-family/context.rs"]
 mod context;
 #[path = "../../ssl-family/convert.rs"]
 mod convert;
+#[path = "../../ssl-family/engine.rs"]
+mod engine;
+#[path = "../../ssl-family/errors.rs"]
 mod errors;
 #[allow(unsafe_code)]
 mod ffi;
+mod quirks;
+#[path = "../../ssl-family/session.rs"]
 mod session;
 #[path = "../../ssl-family/shared.rs"]
 mod shared;
 
 // The library the shared sources in backends/ssl-family are written against.
 use openssl as ssl_lib;
-use wiretls_core::engine::{Session, SessionContext};
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
+use openssl_sys as ssl_sys;
+// The engine type the shared `engine.rs` implements `Engine` for.
+use OpensslEngine as FamilyEngine;
 
 /// The OpenSSL engine (engine name `openssl`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,27 +73,5 @@ impl OpensslEngine {
     #[doc(alias = "OpenSSL_version")]
     pub fn library_version() -> &'static str {
         openssl::version::version()
-    }
-}
-
-impl Engine for OpensslEngine {
-    fn name(&self) -> &'static str {
-        caps::CAPABILITIES.engine
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &caps::CAPABILITIES
-    }
-
-    fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(session::OpensslSession::client(config, context)?))
-    }
-
-    fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(session::OpensslSession::server(config, context)?))
-    }
-
-    fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
-        wiretls_core::engine::policy::after_engine(check::check_chain(check), check)
     }
 }

@@ -1,29 +1,24 @@
-//! One OpenSSL connection over in-memory buffers: the engine's `Session`.
+//! One connection over in-memory buffers: the engine's `Session`. One
+//! source for the OpenSSL and BoringSSL engines (`backends/ssl-family`);
+//! where the two libraries differ, it calls the crate's `quirks`.
 
 use std::sync::Arc;
 
-use openssl::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
+use crate::ssl_lib::ssl::{ErrorCode, ShutdownState, Ssl, SslRef, SslStream, SslVersion};
 use wiretls_core::engine::memio::MemIo;
 use wiretls_core::engine::{Session, SessionContext, SessionStatus, StoreQuery, StoreRef};
-use wiretls_core::{
-    Alert, CipherSuite, ClientTls, ConnectionInfo, Error, Feature, NamedGroup, ProtocolVersion, ServerTls,
-    Side,
-};
+use wiretls_core::{Alert, CipherSuite, ClientTls, ConnectionInfo, Error, ProtocolVersion, ServerTls, Side};
 
 use crate::context::{self, ClientContext, ServerContext, SessionCache};
-use crate::errors::{engine_error, translate, ENGINE};
+use crate::errors::{engine_error, translate};
+use crate::quirks;
 use crate::shared::{index, Chains, Shared};
-
-/// `SSL_ERROR_WANT_X509_LOOKUP`: the certificate callback suspended the handshake.
-fn want_x509_lookup() -> ErrorCode {
-    ErrorCode::from_raw(openssl_sys::SSL_ERROR_WANT_X509_LOOKUP)
-}
 
 /// How much plaintext one read makes room for.
 const READ_CHUNK: usize = 16 * 1024;
 
-/// An OpenSSL connection.
-pub(crate) struct OpensslSession {
+/// A connection of the library.
+pub(crate) struct EngineSession {
     stream: SslStream<MemIo>,
     shared: Arc<Shared>,
     handshake_done: bool,
@@ -44,7 +39,7 @@ pub(crate) fn cache_key(ssl: &SslRef) -> Option<String> {
     ssl.ex_data(index().ok()?)?.server_name()
 }
 
-impl OpensslSession {
+impl EngineSession {
     pub(crate) fn client(tls: &ClientTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::client(tls))?;
         let name = tls.server_hostname();
@@ -59,7 +54,6 @@ impl OpensslSession {
             .with_trust(tls.trust_root().ok()),
         );
         let mut ssl = Ssl::new(&prepared.ctx).map_err(|e| engine_error(&e))?;
-        ssl.set_connect_state();
         match name.parse::<std::net::IpAddr>() {
             Ok(ip) => ssl.param_mut().set_ip(ip).map_err(|e| engine_error(&e))?,
             Err(_) => {
@@ -68,8 +62,8 @@ impl OpensslSession {
             }
         }
         ssl.param_mut().set_hostflags(
-            openssl::x509::verify::X509CheckFlags::NO_PARTIAL_WILDCARDS
-                | openssl::x509::verify::X509CheckFlags::NEVER_CHECK_SUBJECT,
+            crate::ssl_lib::x509::verify::X509CheckFlags::NO_PARTIAL_WILDCARDS
+                | crate::ssl_lib::x509::verify::X509CheckFlags::NEVER_CHECK_SUBJECT,
         );
         let ClientContext { sessions, .. } = &*prepared;
         if let Some(session) = sessions.as_ref().and_then(|s| s.get(name)) {
@@ -80,7 +74,7 @@ impl OpensslSession {
 
     pub(crate) fn server(tls: &ServerTls, context: SessionContext) -> Result<Self, Error> {
         let prepared = tls.prepared().get_or_try_init(|| context::server(tls))?;
-        let ServerContext { ctx, chains } = &*prepared;
+        let ServerContext { ctx, chains, .. } = &*prepared;
         let shared = Arc::new(
             Shared::new(
                 Side::Server,
@@ -92,7 +86,7 @@ impl OpensslSession {
             .with_trust(tls.client_auth().trust_store().cloned()),
         );
         let mut ssl = Ssl::new(ctx).map_err(|e| engine_error(&e))?;
-        ssl.set_accept_state();
+        quirks::start_server(&mut ssl, &prepared.extra)?;
         Self::new(ssl, shared, None, None)
     }
 
@@ -103,6 +97,7 @@ impl OpensslSession {
         session_key: Option<String>,
     ) -> Result<Self, Error> {
         ssl.set_ex_data(index()?, Arc::clone(&shared));
+        quirks::set_side(&mut ssl, shared.side);
         let stream = SslStream::new(ssl, MemIo::default()).map_err(|e| engine_error(&e))?;
         Ok(Self {
             stream,
@@ -117,7 +112,7 @@ impl OpensslSession {
         })
     }
 
-    /// Run `f` with OpenSSL writing straight into `out` (the buffers are
+    /// Run `f` with the library writing straight into `out` (the buffers are
     /// swapped, not copied).
     #[inline]
     fn with_output<T>(&mut self, out: &mut Vec<u8>, f: impl FnOnce(&mut Self) -> T) -> T {
@@ -127,7 +122,7 @@ impl OpensslSession {
         result
     }
 
-    fn fail(&self, e: &openssl::ssl::Error) -> Error {
+    fn fail(&self, e: &crate::ssl_lib::ssl::Error) -> Error {
         translate(e, self.stream.ssl(), &self.shared)
     }
 
@@ -147,7 +142,7 @@ impl OpensslSession {
                     }
                 }
                 Err(e) if e.code() == ErrorCode::WANT_READ => return Ok(()),
-                Err(e) if e.code() == want_x509_lookup() => return self.suspended(),
+                Err(e) if quirks::suspended(e.code()) => return self.suspended(),
                 Err(e) => return Err(self.fail(&e)),
             }
         }
@@ -188,20 +183,16 @@ impl OpensslSession {
         }
     }
 
-    /// Send the KeyUpdate OpenSSL keeps for the application's next write
-    /// (its answer to the peer's `update_requested`): a peer waiting for it
-    /// must not wait on our application (RFC 8446 4.6.3). Nothing after our
-    /// `close_notify`.
+    /// Send the KeyUpdate the library keeps for the application's next
+    /// write (its answer to the peer's `update_requested`): a peer waiting
+    /// for it must not wait on our application (RFC 8446 4.6.3). Nothing
+    /// after our `close_notify`.
     fn send_key_update(&mut self) -> Result<(), Error> {
         let sent_close = self.stream.get_shutdown().contains(ShutdownState::SENT);
-        if !self.handshake_done || sent_close || !crate::ffi::schedule_pending_key_update(self.stream.ssl()) {
+        if !self.handshake_done || sent_close {
             return Ok(());
         }
-        match self.stream.do_handshake() {
-            Ok(()) => Ok(()),
-            Err(e) if e.code() == ErrorCode::WANT_READ => Ok(()),
-            Err(e) => Err(self.fail(&e)),
-        }
+        quirks::send_pending_key_update(&mut self.stream).map_err(|e| self.fail(&e))
     }
 
     #[inline]
@@ -225,7 +216,7 @@ impl OpensslSession {
     }
 }
 
-impl Session for OpensslSession {
+impl Session for EngineSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         self.stream.get_mut().feed(input);
         self.with_output(out, |s| s.advance(plaintext))
@@ -251,8 +242,8 @@ impl Session for OpensslSession {
         self.with_output(out, Self::shutdown)
     }
 
-    fn send_alert(&mut self, alert: Alert, _out: &mut Vec<u8>) -> Result<(), Error> {
-        Err(Error::Unsupported { engine: ENGINE, feature: Feature::SendAlert(alert.description) })
+    fn send_alert(&mut self, alert: Alert, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.with_output(out, |s| quirks::send_alert(s.stream.ssl(), alert))
     }
 
     fn status(&self) -> SessionStatus {
@@ -292,12 +283,11 @@ impl Session for OpensslSession {
         if !self.handshake_done {
             return info;
         }
-        info.cipher_suite =
-            ssl.current_cipher().and_then(|c| CipherSuite::from_iana(u16::from_be_bytes(c.protocol_id())));
-        info.key_exchange_group = group(crate::ffi::negotiated_group_nid(ssl));
+        info.cipher_suite = ssl.current_cipher().and_then(|c| CipherSuite::from_iana(quirks::suite_id(c)));
+        info.key_exchange_group = quirks::group(ssl);
         info.server_name = match self.shared.side {
             Side::Client => self.session_key.clone().filter(|n| n.parse::<std::net::IpAddr>().is_err()),
-            Side::Server => ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_owned),
+            Side::Server => ssl.servername(crate::ssl_lib::ssl::NameType::HOST_NAME).map(str::to_owned),
         };
         info.alpn_protocol = ssl.selected_alpn_protocol().map(<[u8]>::to_vec);
         info.resumed = Some(ssl.session_reused());
@@ -310,34 +300,20 @@ impl Session for OpensslSession {
         if let (Some(sessions), Some(key)) = (&self.sessions, &self.session_key) {
             sessions.forget(key);
         }
+        quirks::forget_session(self.stream.ssl(), self.shared.side);
     }
 }
 
-impl Drop for OpensslSession {
-    /// OpenSSL drops the session of a connection freed without a
+impl Drop for EngineSession {
+    /// The library drops the session of a connection freed without a
     /// close_notify exchange (`SSL_free` calls it a bad session). Dropping a
     /// healthy connection is the application's choice, not a fault: mark it
     /// shut down so its session stays resumable. A connection that failed
-    /// keeps OpenSSL's judgement (and wiretls's: the session is forgotten).
+    /// keeps the library's judgement (and wiretls's: the session is forgotten).
     #[doc(alias = "SSL_set_shutdown")]
     fn drop(&mut self) {
         if self.handshake_done && !self.failed {
             self.stream.set_shutdown(ShutdownState::SENT | ShutdownState::RECEIVED);
         }
     }
-}
-
-/// The group an OpenSSL NID names.
-fn group(nid: std::ffi::c_int) -> Option<NamedGroup> {
-    Some(match nid {
-        415 => NamedGroup::SECP256R1,
-        715 => NamedGroup::SECP384R1,
-        716 => NamedGroup::SECP521R1,
-        1034 => NamedGroup::X25519,
-        1035 => NamedGroup::X448,
-        1126 => NamedGroup::FFDHE2048,
-        1127 => NamedGroup::FFDHE3072,
-        1128 => NamedGroup::FFDHE4096,
-        _ => return None,
-    })
 }

@@ -1,24 +1,24 @@
-//! The OpenSSL contexts a configuration prepares once: one `SSL_CTX` per
-//! `ClientTls` / `ServerTls`, shared by its connections.
+//! The contexts a configuration prepares once: one `SSL_CTX` per
+//! `ClientTls` / `ServerTls`, shared by its connections. One source for the
+//! OpenSSL and BoringSSL engines (`backends/ssl-family`); where the two
+//! libraries differ, it calls the crate's `quirks`.
 
 use std::sync::Arc;
 
-use foreign_types_shared::ForeignTypeRef;
-use openssl::dh::Dh;
-use openssl::ssl::{
-    AlpnError, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslSession,
-    SslSessionCacheMode, SslVerifyMode, SslVersion,
-};
-use openssl::stack::Stack;
-use openssl::x509::X509Name;
 use wiretls_core::{
     CertificateChain, CipherSuite, ClientAuth, ClientTls, ConfigError, Error, Feature, NamedGroup,
     ProtocolVersion, ServerTls,
 };
 
-use crate::convert::{store, x509, ChainCache};
+use crate::convert::{store, ChainCache};
 use crate::errors::{engine_error, ENGINE};
 use crate::ffi;
+use crate::quirks;
+use crate::ssl_lib::ssl::{
+    AlpnError, SslContext, SslContextBuilder, SslSession, SslSessionCacheMode, SslVerifyMode, SslVersion,
+};
+use crate::ssl_lib::stack::Stack;
+use crate::ssl_lib::x509::X509Name;
 
 /// A client configuration, prepared.
 pub(crate) struct ClientContext {
@@ -31,12 +31,15 @@ pub(crate) struct ClientContext {
 pub(crate) struct ServerContext {
     pub(crate) ctx: SslContext,
     pub(crate) chains: Arc<ServerChains>,
+    /// What the library keeps beside the context (`quirks::ServerExtra`).
+    pub(crate) extra: quirks::ServerExtra,
 }
 
 /// The server's contexts with a chain set, one per chain a store answered
 /// with. A connection switches to one (`SSL_set_SSL_CTX`, the usual way to
 /// choose a certificate by SNI) rather than having the chain put on it,
-/// which would check the key against the leaf again in every handshake.
+/// which would re-encode the certificates and check the key against the
+/// leaf again in every handshake, and keep a copy per connection.
 pub(crate) type ServerChains = wiretls_core::engine::cache::ServerChainCache<SslContext>;
 
 /// The server context presenting `chain` (see [`ServerChains`]).
@@ -54,12 +57,17 @@ pub(crate) fn with_chain(tls: &ServerTls, chain: &CertificateChain) -> Result<Ss
 /// Client sessions by server name.
 pub(crate) type SessionCache = wiretls_core::engine::cache::SessionCache<SslSession>;
 
-/// The OpenSSL name of a group.
+/// The library's name of a group.
 fn group_name(group: NamedGroup) -> Result<&'static str, Error> {
     match group.openssl_name() {
         Some(name) if crate::caps::CAPABILITIES.groups.contains(&group) => Ok(name),
         _ => Err(Error::Unsupported { engine: ENGINE, feature: Feature::Group(group) }),
     }
+}
+
+/// The library's names of the suites of `version`.
+pub(crate) fn suite_names(suites: &[CipherSuite], version: ProtocolVersion) -> Vec<&'static str> {
+    suites.iter().filter(|s| s.version() == version).map(|s| s.info().openssl_name).collect()
 }
 
 /// Versions, suites and groups, common to both sides.
@@ -69,11 +77,8 @@ fn protocol(
     enabled: &[ProtocolVersion],
     groups: Option<&[NamedGroup]>,
 ) -> Result<(), Error> {
-    let names = |v: ProtocolVersion| -> Vec<&'static str> {
-        suites.iter().filter(|s| s.version() == v).map(|s| s.info().openssl_name).collect()
-    };
-    let tls12 = names(ProtocolVersion::Tls12);
-    let tls13 = names(ProtocolVersion::Tls13);
+    quirks::check_suites(suites, enabled)?;
+    let tls12 = suite_names(suites, ProtocolVersion::Tls12);
     let ssl_version = |v: ProtocolVersion| match v {
         ProtocolVersion::Tls12 => SslVersion::TLS1_2,
         ProtocolVersion::Tls13 => SslVersion::TLS1_3,
@@ -86,26 +91,20 @@ fn protocol(
     if !tls12.is_empty() {
         builder.set_cipher_list(&tls12.join(":")).map_err(|e| engine_error(&e))?;
     }
-    builder.set_ciphersuites(&tls13.join(":")).map_err(|e| engine_error(&e))?;
-    if let Some(groups) = groups {
-        let names = groups.iter().map(|g| group_name(*g)).collect::<Result<Vec<_>, _>>()?;
-        builder.set_groups_list(&names.join(":")).map_err(|e| engine_error(&e))?;
-    }
-    // No renegotiation, no compression: TLS 1.2 and 1.3 as wiretls uses them.
-    builder.set_options(SslOptions::NO_RENEGOTIATION | SslOptions::NO_COMPRESSION);
-    // An idle connection gives its 16 KiB read and write buffers back
-    // (issue 11: about 34 KB of the 61 KB an idle OpenSSL client holds);
-    // the next record allocates them again (docs/benchmarks.md measures it).
-    builder.set_mode(SslMode::RELEASE_BUFFERS);
-    Ok(())
+    let groups = match groups {
+        Some(groups) => Some(groups.iter().map(|g| group_name(*g)).collect::<Result<Vec<_>, _>>()?.join(":")),
+        None => None,
+    };
+    quirks::protocol(builder, suites, groups.as_deref())
 }
 
 pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
-    let mut builder = SslContextBuilder::new(SslMethod::tls_client()).map_err(|e| engine_error(&e))?;
+    let mut builder = SslContextBuilder::new(quirks::client_method()).map_err(|e| engine_error(&e))?;
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
     protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
     builder.set_cert_store(store(&tls.trust_root()?)?);
     builder.set_verify(SslVerifyMode::PEER);
+    quirks::verification(&mut builder);
     if !tls.alpn_protocols().is_empty() {
         builder
             .set_alpn_protos(&wiretls_core::engine::alpn::to_wire(tls.alpn_protocols()))
@@ -117,7 +116,7 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
             builder.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL);
             let cache = Arc::clone(cache);
             builder.set_new_session_callback(move |ssl, session| {
-                ffi::guard(ssl.as_ptr(), "new-session", (), || {
+                ffi::guard(ffi::ptr_of(ssl), "new-session", (), || {
                     if let Some(name) = crate::session::cache_key(ssl) {
                         cache.put(name, session);
                     }
@@ -133,24 +132,19 @@ pub(crate) fn client(tls: &ClientTls) -> Result<ClientContext, Error> {
 }
 
 pub(crate) fn server(tls: &ServerTls) -> Result<ServerContext, Error> {
+    let mut builder = server_builder(tls)?;
+    let extra = quirks::server(&mut builder)?;
     let chains = ServerChains::new(tls);
-    Ok(ServerContext { ctx: server_builder(tls)?.build(), chains: Arc::new(chains) })
+    Ok(ServerContext { ctx: builder.build(), chains: Arc::new(chains), extra })
 }
 
-/// A server context without a chain: the one a connection starts on (its
-/// certificate callback asks the store), and each chain's, made alike.
+/// Everything of a server context but the choice of a chain: the base
+/// context, which asks the store, and each chain's context are made alike.
 fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
-    let mut builder = SslContextBuilder::new(SslMethod::tls_server()).map_err(|e| engine_error(&e))?;
+    let mut builder = SslContextBuilder::new(quirks::server_method()).map_err(|e| engine_error(&e))?;
     let suites: Vec<CipherSuite> = tls.usable_cipher_suites().collect();
     protocol(&mut builder, &suites, &tls.offered_versions(), tls.groups())?;
-    if let Some(params) = tls.dh_params() {
-        let dh = Dh::params_from_der(params.der()).map_err(|e| engine_error(&e))?;
-        builder.set_tmp_dh(&dh).map_err(|e| engine_error(&e))?;
-    }
-    // The configured order is the server's preference, as on every engine.
-    // Stateful sessions (no tickets) so that OpenSSL's removal of a session
-    // after a fatal alert really ends it.
-    builder.set_options(SslOptions::CIPHER_SERVER_PREFERENCE | SslOptions::NO_TICKET);
+    quirks::server_options(&mut builder, tls)?;
     builder.set_session_id_context(b"wiretls").map_err(|e| engine_error(&e))?;
     match tls.client_auth() {
         ClientAuth::None => builder.set_verify(SslVerifyMode::NONE),
@@ -164,8 +158,7 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
             let mut names = Stack::new().map_err(|e| engine_error(&e))?;
             if tls.client_ca_names() {
                 for cert in trust.certificates() {
-                    let name: X509Name =
-                        x509(cert)?.subject_name().to_owned().map_err(|e| engine_error(&e))?;
+                    let name = X509Name::from_der(cert.subject().der()).map_err(|e| engine_error(&e))?;
                     names.push(name).map_err(|e| engine_error(&e))?;
                 }
             }
@@ -178,14 +171,15 @@ fn server_builder(tls: &ServerTls) -> Result<SslContextBuilder, Error> {
             })
         }
     }
+    quirks::verification(&mut builder);
     if !tls.alpn_protocols().is_empty() {
         let ours = tls.alpn_protocols().to_vec();
         builder.set_alpn_select_callback(move |ssl, client| {
-            ffi::guard(ssl.as_ptr(), "ALPN", Err(AlpnError::ALERT_FATAL), || {
+            ffi::guard(ffi::ptr_of(ssl), "ALPN", Err(AlpnError::ALERT_FATAL), || {
                 wiretls_core::engine::alpn::choose(&ours, client).ok_or(AlpnError::ALERT_FATAL)
             })
         });
     }
-    ffi::install_callbacks(&mut builder, true);
+    ffi::install_callbacks(&mut builder, quirks::SERVER_CERTIFICATE_CALLBACK);
     Ok(builder)
 }
