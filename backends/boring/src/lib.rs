@@ -28,29 +28,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(unsafe_code)]
 
-#[allow(unsafe_code)]
-#[path = "../../ssl-family/callbacks.rs"]
-mod callbacks;
+// The shared sources (backends/ssl-family), each module by its own name.
+#[path = "../../ssl-family/mod.rs"]
+mod family;
+use family::{callbacks, check, context, convert, errors, session, shared};
+
 mod caps;
-#[path = "../../ssl-family/check.rs"]
-mod check;
 mod codes;
-#[path = "../../ssl-family/context.rs"]
-mod context;
-#[path = "../../ssl-family/convert.rs"]
-mod convert;
-#[path = "../../ssl-family/engine.rs"]
-mod engine;
-#[path = "../../ssl-family/errors.rs"]
-mod errors;
 #[allow(unsafe_code)]
 mod ffi;
 mod hooks;
 mod quirks;
-#[path = "../../ssl-family/session.rs"]
-mod session;
-#[path = "../../ssl-family/shared.rs"]
-mod shared;
 mod tickets;
 
 // The library the shared sources in backends/ssl-family are written against.
