@@ -17,8 +17,9 @@ use crate::shared::{index, Chains, Shared};
 /// How much plaintext one read makes room for.
 const READ_CHUNK: usize = 16 * 1024;
 
-/// A connection of the library.
-pub(crate) struct EngineSession {
+/// One connection of the engine: the session a [`wiretls_core::Connection`]
+/// drives (the type of [`wiretls_core::StaticEngine`]'s sessions).
+pub struct EngineSession {
     stream: SslStream<MemIo>,
     shared: Arc<Shared>,
     handshake_done: bool,

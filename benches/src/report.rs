@@ -302,6 +302,13 @@ pub fn summary(records: &[Record], engines: &[&str]) -> String {
                     "  {mark} {engine:<8} {:<38} {w:.0} vs {n:.0}: {ratio:.3}\n",
                     label(test)
                 ));
+                if let Some(st) = instructions(records, engine, "static", test) {
+                    out.push_str(&format!(
+                        "       {engine:<8} {:<38} static {st:.0}: {:.3}\n",
+                        label(test),
+                        st / n
+                    ));
+                }
             }
         }
         if let (Some(w), Some(n)) = (memory(records, engine, "wiretls"), memory(records, engine, "native")) {
@@ -321,13 +328,15 @@ pub fn summary(records: &[Record], engines: &[&str]) -> String {
 
 /// The instruction counts of one engine and test: wiretls, native.
 pub fn instruction_pair(records: &[Record], engine: &str, test: &Test) -> Option<(f64, f64)> {
-    let get = |path: &str| {
-        records
-            .iter()
-            .find(|r| r.engine == engine && r.path == path && r.test == *test)
-            .and_then(|r| r.client.first().copied())
-    };
-    Some((get("wiretls")?, get("native")?))
+    Some((instructions(records, engine, "wiretls", test)?, instructions(records, engine, "native", test)?))
+}
+
+/// The instruction count of one engine, path and test.
+pub fn instructions(records: &[Record], engine: &str, path: &str, test: &Test) -> Option<f64> {
+    records
+        .iter()
+        .find(|r| r.engine == engine && r.path == path && r.test == *test)
+        .and_then(|r| r.client.first().copied())
 }
 
 /// The instruction tests, in report order.

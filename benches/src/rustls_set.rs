@@ -8,12 +8,17 @@ use crate::harness::Path;
 use crate::loopback::{Adapter, WiretlsTokio};
 use crate::native_rustls::{NativeRustls, TokioRustls};
 use crate::null::NullEngine;
-use crate::wiretls_path::WiretlsPath;
+use crate::wiretls_path::{StaticPath, WiretlsPath};
 use crate::{ceiling, ceiling_records, engine_records, measure, Modes, Plan, Record, BASE};
 
 /// wiretls over the rustls engine.
 pub fn wiretls() -> Box<dyn Path> {
     Box::new(WiretlsPath::new(Box::new(wiretls_rustls::RustlsEngine::aws_lc_rs()), "wiretls"))
+}
+
+/// wiretls over the rustls engine, statically dispatched.
+pub fn static_path() -> Box<dyn Path> {
+    Box::new(StaticPath::new(wiretls_rustls::RustlsEngine::aws_lc_rs()))
 }
 
 /// rustls driven directly.

@@ -4,9 +4,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use wiretls_core::engine::Session;
 use wiretls_core::{
     CipherSuite, ClientTls, Connection, Engine, MemoryWire, NamedGroup, ProtocolVersion,
-    ServerCertificateChain, ServerTls,
+    ServerCertificateChain, ServerTls, StaticEngine, Wire,
 };
 
 use crate::fixtures;
@@ -64,11 +65,13 @@ pub fn server_tls(engine: &dyn Engine, setup: &Setup) -> Result<ServerTls, Strin
         .with_groups(&[setup.group]))
 }
 
-struct WiretlsEndpoint {
-    conn: Connection,
+/// A connection of either dispatch: `Connection` (an engine chosen at run
+/// time) or `Connection<E::ClientSession, MemoryWire>` (`start_static`).
+struct WiretlsEndpoint<S: Session + ?Sized = dyn Session, W: Wire + ?Sized = dyn Wire> {
+    conn: Connection<S, W>,
 }
 
-impl Endpoint for WiretlsEndpoint {
+impl<S: Session + ?Sized, W: Wire + ?Sized> Endpoint for WiretlsEndpoint<S, W> {
     fn feed(&mut self, input: &[u8], plaintext: &mut Vec<u8>) {
         if let Err(e) = self.conn.data_from_wire_into(input, plaintext) {
             panic!("wiretls: {e}");
@@ -122,6 +125,53 @@ impl Path for WiretlsPath {
             None => servers.entry(*setup).or_insert(server_tls(&*self.engine, setup)?),
         };
         let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
+        Ok(Box::new(WiretlsEndpoint { conn }))
+    }
+}
+
+/// wiretls over `E` with static dispatch (`start_static`): the connection
+/// calls the engine's session and its `MemoryWire` directly. The bench
+/// binaries offer it as `--path static`, for callgrind's instruction counts
+/// next to `wiretls` (run-time dispatch) and `native`.
+pub struct StaticPath<E: StaticEngine> {
+    engine: E,
+    clients: RefCell<HashMap<Setup, ClientTls>>,
+    servers: RefCell<HashMap<Setup, ServerTls>>,
+}
+
+impl<E: StaticEngine> StaticPath<E> {
+    /// wiretls over `engine`, statically dispatched.
+    pub fn new(engine: E) -> Self {
+        Self { engine, clients: RefCell::default(), servers: RefCell::default() }
+    }
+}
+
+impl<E: StaticEngine> Path for StaticPath<E> {
+    fn engine(&self) -> &str {
+        self.engine.name()
+    }
+
+    fn path(&self) -> &'static str {
+        "static"
+    }
+
+    fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        let mut clients = self.clients.borrow_mut();
+        let tls = match clients.get(setup) {
+            Some(tls) => tls,
+            None => clients.entry(*setup).or_insert(client_tls(&self.engine, setup)?),
+        };
+        let conn = tls.start_static(&self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
+        Ok(Box::new(WiretlsEndpoint { conn }))
+    }
+
+    fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
+        let mut servers = self.servers.borrow_mut();
+        let tls = match servers.get(setup) {
+            Some(tls) => tls,
+            None => servers.entry(*setup).or_insert(server_tls(&self.engine, setup)?),
+        };
+        let conn = tls.start_static(&self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
         Ok(Box::new(WiretlsEndpoint { conn }))
     }
 }

@@ -32,6 +32,7 @@ pub mod remote;
 pub mod resources;
 pub mod scenarios;
 pub mod skip;
+pub mod static_dispatch;
 pub mod table;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -20,3 +20,11 @@ mod rustls_ring_x_rustls {
     use wiretls_rustls::RustlsEngine;
     wiretls_conformance::conformance_tests!(RustlsEngine::ring(), RustlsEngine::aws_lc_rs());
 }
+
+/// `start_static` over rustls (both providers): the same outcome as through `&dyn Engine`.
+#[test]
+fn static_dispatch_matches_dynamic() {
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::static_dispatch::check(&RustlsEngine::aws_lc_rs(), &RustlsEngine::aws_lc_rs());
+    wiretls_conformance::static_dispatch::check(&RustlsEngine::ring(), &RustlsEngine::aws_lc_rs());
+}

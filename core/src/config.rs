@@ -14,7 +14,7 @@ use crate::connection::{Connection, Side};
 use crate::error::{ConfigError, Error, Malformed};
 use crate::store::{ClientCertificateStore, ServerCertificates};
 use crate::suites::{CipherSuite, KeyExchange, NamedGroup, ProtocolVersion};
-use crate::traits::{Engine, SessionContext};
+use crate::traits::{Engine, Session, SessionContext, StaticEngine};
 use crate::verify::{VerifyCallback, VerifyHook};
 use crate::wire::Wire;
 
@@ -267,7 +267,7 @@ impl ClientTls {
     /// Configuration errors, and [`Error::Unsupported`] for settings the
     /// engine lacks.
     pub fn start(&self, engine: &dyn Engine, wire: impl Wire + 'static) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), None)
+        self.start_inner(|c, context| engine.start_client(c, context), Box::new(wire), None)
     }
 
     /// [`ClientTls::start`] with per-connection options: the seed's
@@ -282,19 +282,58 @@ impl ClientTls {
         wire: impl Wire + 'static,
         options: StartOptions,
     ) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), options.verify)
+        self.start_inner(|c, context| engine.start_client(c, context), Box::new(wire), options.verify)
     }
 
-    fn start_inner(
+    /// [`ClientTls::start`] with the engine's type known at compile time:
+    /// the connection calls its session and wire directly, with no virtual
+    /// calls (see [`Connection`]'s "Static dispatch").
+    ///
+    /// ```
+    /// # fn demo<E: wiretls_core::StaticEngine>(engine: &E) -> Result<(), wiretls_core::Error> {
+    /// use wiretls_core::{ClientTls, MemoryWire};
+    /// let tls = ClientTls::new("example.test")?;
+    /// // A `Connection<E::ClientSession, MemoryWire>`: no virtual calls.
+    /// let mut conn = tls.start_static(engine, MemoryWire::default())?;
+    /// assert!(conn.is_handshaking());
+    /// assert!(!conn.wire_buffer().map_or(true, |b| b.is_empty()), "the ClientHello is written");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ClientTls::start`].
+    pub fn start_static<E: StaticEngine, W: Wire>(
         &self,
-        engine: &dyn Engine,
-        wire: Box<dyn Wire>,
+        engine: &E,
+        wire: W,
+    ) -> Result<Connection<E::ClientSession, W>, Error> {
+        self.start_static_with(engine, wire, StartOptions::default())
+    }
+
+    /// [`ClientTls::start_static`] with per-connection options.
+    ///
+    /// # Errors
+    /// As [`ClientTls::start`].
+    pub fn start_static_with<E: StaticEngine, W: Wire>(
+        &self,
+        engine: &E,
+        wire: W,
+        options: StartOptions,
+    ) -> Result<Connection<E::ClientSession, W>, Error> {
+        let start = |c: &Self, context| engine.client_session(c, context).map(Box::new);
+        self.start_inner(start, Box::new(wire), options.verify)
+    }
+
+    fn start_inner<S: Session + ?Sized, W: Wire + ?Sized>(
+        &self,
+        start: impl FnOnce(&Self, SessionContext) -> Result<Box<S>, Error>,
+        wire: Box<W>,
         verify: Option<Box<dyn VerifyCallback>>,
-    ) -> Result<Connection, Error> {
+    ) -> Result<Connection<S, W>, Error> {
         self.common.check()?;
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, self.trust_root.clone())));
         let (waker, hook) = (Arc::clone(&context.waker), context.verify.clone());
-        let session = engine.start_client(self, context)?;
+        let session = start(self, context)?;
         Connection::new(Side::Client, session, wire, waker, hook)
     }
 }
@@ -506,7 +545,7 @@ impl ServerTls {
     /// Configuration errors, and [`Error::Unsupported`] for settings the
     /// engine lacks.
     pub fn start(&self, engine: &dyn Engine, wire: impl Wire + 'static) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), None)
+        self.start_inner(|c, context| engine.start_server(c, context), Box::new(wire), None)
     }
 
     /// [`ServerTls::start`] with per-connection options: a verify callback
@@ -520,15 +559,42 @@ impl ServerTls {
         wire: impl Wire + 'static,
         options: StartOptions,
     ) -> Result<Connection, Error> {
-        self.start_inner(engine, Box::new(wire), options.verify)
+        self.start_inner(|c, context| engine.start_server(c, context), Box::new(wire), options.verify)
     }
 
-    fn start_inner(
+    /// [`ServerTls::start`] with the engine's type known at compile time
+    /// (see [`ClientTls::start_static`]).
+    ///
+    /// # Errors
+    /// As [`ServerTls::start`].
+    pub fn start_static<E: StaticEngine, W: Wire>(
         &self,
-        engine: &dyn Engine,
-        wire: Box<dyn Wire>,
+        engine: &E,
+        wire: W,
+    ) -> Result<Connection<E::ServerSession, W>, Error> {
+        self.start_static_with(engine, wire, StartOptions::default())
+    }
+
+    /// [`ServerTls::start_static`] with per-connection options.
+    ///
+    /// # Errors
+    /// As [`ServerTls::start`].
+    pub fn start_static_with<E: StaticEngine, W: Wire>(
+        &self,
+        engine: &E,
+        wire: W,
+        options: StartOptions,
+    ) -> Result<Connection<E::ServerSession, W>, Error> {
+        let start = |c: &Self, context| engine.server_session(c, context).map(Box::new);
+        self.start_inner(start, Box::new(wire), options.verify)
+    }
+
+    fn start_inner<S: Session + ?Sized, W: Wire + ?Sized>(
+        &self,
+        start: impl FnOnce(&Self, SessionContext) -> Result<Box<S>, Error>,
+        wire: Box<W>,
         verify: Option<Box<dyn VerifyCallback>>,
-    ) -> Result<Connection, Error> {
+    ) -> Result<Connection<S, W>, Error> {
         self.common.check()?;
         if self.dh_params.is_none() {
             if let Some(s) = self.usable_cipher_suites().find(|s| s.info().key_exchange == KeyExchange::Dhe) {
@@ -538,7 +604,7 @@ impl ServerTls {
         let trust = self.client_auth.trust_store().cloned();
         let context = SessionContext::new(verify.map(|cb| VerifyHook::new(cb, trust)));
         let (waker, hook) = (Arc::clone(&context.waker), context.verify.clone());
-        let session = engine.start_server(self, context)?;
+        let session = start(self, context)?;
         Connection::new(Side::Server, session, wire, waker, hook)
     }
 }

@@ -104,10 +104,19 @@ impl ConnectionInfo {
 /// [`Error::CallbackPanicked`], the connection is invalidated (the verify
 /// callback's panic is a veto, so the peer gets `bad_certificate`), and
 /// later calls answer [`Error::Invalidated`].
-pub struct Connection {
+///
+/// # Static dispatch
+/// `Connection` with no type arguments (`Connection<dyn Session, dyn Wire>`)
+/// holds an engine chosen at run time. An engine that implements
+/// [`StaticEngine`](crate::StaticEngine) can also be started with
+/// [`ClientTls::start_static`](crate::ClientTls::start_static): the result,
+/// `Connection<E::ClientSession, W>` (or `E::ServerSession`), calls its session and wire directly (no
+/// virtual calls; the compiler may inline the engine's data path). It is
+/// the same type with the same code: every rule here holds for both.
+pub struct Connection<S: Session + ?Sized = dyn Session, W: Wire + ?Sized = dyn Wire> {
     side: Side,
-    session: Box<dyn Session>,
-    wire: Box<dyn Wire>,
+    session: Box<S>,
+    wire: Box<W>,
     out: Vec<u8>,
     waker: Arc<StoreWaker>,
     hook: Option<Arc<VerifyHook>>,
@@ -140,11 +149,13 @@ impl Connection {
     /// any flight a peer may send there). More is
     /// [`BadData::BufferLimit`], with an `unexpected_message` alert.
     pub const STORE_WAIT_BUFFER_LIMIT: usize = 64 * 1024;
+}
 
+impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
     pub(crate) fn new(
         side: Side,
-        session: Box<dyn Session>,
-        wire: Box<dyn Wire>,
+        session: Box<S>,
+        wire: Box<W>,
         waker: Arc<StoreWaker>,
         hook: Option<Arc<VerifyHook>>,
     ) -> Result<Self, Error> {
@@ -215,7 +226,7 @@ impl Connection {
         }
         if self.session.status().waiting_for_store {
             self.buffered_while_waiting = self.buffered_while_waiting.saturating_add(input.len());
-            if self.buffered_while_waiting > Self::STORE_WAIT_BUFFER_LIMIT {
+            if self.buffered_while_waiting > Connection::STORE_WAIT_BUFFER_LIMIT {
                 return Err(self.refuse_flood());
             }
         } else {
@@ -518,7 +529,7 @@ impl Connection {
     #[inline]
     fn call_engine(
         &mut self,
-        call: impl FnOnce(&mut dyn Session, &mut Vec<u8>) -> Result<(), Error>,
+        call: impl FnOnce(&mut S, &mut Vec<u8>) -> Result<(), Error>,
     ) -> Result<(), Error> {
         // Whatever a store answered so far, this call acts on.
         self.waker.clear();
@@ -562,7 +573,7 @@ impl Connection {
     }
 }
 
-impl std::fmt::Debug for Connection {
+impl<S: Session + ?Sized, W: Wire + ?Sized> std::fmt::Debug for Connection<S, W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("side", &self.side)

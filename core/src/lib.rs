@@ -58,7 +58,7 @@ pub use store::{
     SniServerCertificates,
 };
 pub use suites::{Aead, CipherSuite, KeyExchange, NamedGroup, ProtocolVersion, SuiteAuth, SuiteInfo};
-pub use traits::{AlertSending, Capabilities, ChainCheck, Engine, PeerName};
+pub use traits::{AlertSending, Capabilities, ChainCheck, Engine, PeerName, StaticEngine};
 pub use verify::{Reject, VerifyCallback, VerifyContext};
 pub use wire::{wire_from_fns, FnWire, MemoryWire, Outbox, OutboxWire, Wire};
 

@@ -48,6 +48,38 @@ pub trait Engine: Send + Sync {
     }
 }
 
+/// An engine whose session type is known at compile time, for
+/// [`ClientTls::start_static`] and [`ServerTls::start_static`]: the
+/// connection they return calls the session directly. Every engine crate
+/// of wiretls implements it; [`Engine::start_client`] and
+/// [`Engine::start_server`] box the same sessions.
+pub trait StaticEngine: Engine {
+    /// The engine's client session.
+    type ClientSession: Session + 'static;
+    /// The engine's server session.
+    type ServerSession: Session + 'static;
+
+    /// A client session for `config` (what [`Engine::start_client`] boxes).
+    ///
+    /// # Errors
+    /// As [`Engine::start_client`].
+    fn client_session(
+        &self,
+        config: &ClientTls,
+        context: SessionContext,
+    ) -> Result<Self::ClientSession, Error>;
+
+    /// A server session for `config` (what [`Engine::start_server`] boxes).
+    ///
+    /// # Errors
+    /// As [`Engine::start_server`].
+    fn server_session(
+        &self,
+        config: &ServerTls,
+        context: SessionContext,
+    ) -> Result<Self::ServerSession, Error>;
+}
+
 /// A pointer to an engine is an engine, so `&engine` works where
 /// `&dyn Engine` is asked: for the `Box<dyn Engine>` that `wiretls::engine`
 /// gives and for an `Arc<dyn Engine>` shared by threads.

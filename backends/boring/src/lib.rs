@@ -32,6 +32,7 @@
 #[path = "../../ssl-family/mod.rs"]
 mod family;
 use family::{callbacks, check, context, convert, errors, session, shared};
+pub use session::EngineSession as BoringSession;
 
 mod caps;
 mod codes;

@@ -34,6 +34,7 @@
 #[path = "../../ssl-family/mod.rs"]
 mod family;
 use family::{callbacks, check, context, convert, errors, session, shared};
+pub use session::EngineSession as OpensslSession;
 
 mod caps;
 mod codes;

@@ -57,8 +57,9 @@ fn prepare(engine: &RustlsEngine, tls: &ClientTls) -> Result<PreparedClient, Err
     Ok(PreparedClient { config: Arc::new(config), provider, sessions, keys: Arc::default(), server_name })
 }
 
-/// A rustls client connection.
-pub(crate) struct ClientSession {
+/// A rustls client connection: the session a [`wiretls_core::Connection`]
+/// drives ([`wiretls_core::StaticEngine::ClientSession`] of [`crate::RustlsEngine`]).
+pub struct ClientSession {
     conn: Connection,
     /// This connection's verify hook and store, when it has either.
     hooks: Option<Arc<PerConnection>>,

@@ -36,7 +36,10 @@ use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 use wiretls_core::engine::{Session, SessionContext};
-use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls};
+use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, StaticEngine};
+
+pub use client::ClientSession;
+pub use server::ServerSession;
 
 /// The rustls engine.
 #[derive(Clone, Debug)]
@@ -88,15 +91,28 @@ impl Engine for RustlsEngine {
     }
 
     fn start_client(&self, config: &ClientTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(client::ClientSession::start(self, config, context)?))
+        Ok(Box::new(self.client_session(config, context)?))
     }
 
     fn start_server(&self, config: &ServerTls, context: SessionContext) -> Result<Box<dyn Session>, Error> {
-        Ok(Box::new(server::ServerSession::start(self, config, context)?))
+        Ok(Box::new(self.server_session(config, context)?))
     }
 
     fn check_chain(&self, check: &wiretls_core::ChainCheck<'_>) -> Result<(), Error> {
         wiretls_core::engine::policy::after_engine(check::check_chain(self, check), check)
+    }
+}
+
+impl StaticEngine for RustlsEngine {
+    type ClientSession = ClientSession;
+    type ServerSession = ServerSession;
+
+    fn client_session(&self, config: &ClientTls, context: SessionContext) -> Result<ClientSession, Error> {
+        ClientSession::start(self, config, context)
+    }
+
+    fn server_session(&self, config: &ServerTls, context: SessionContext) -> Result<ServerSession, Error> {
+        ServerSession::start(self, config, context)
     }
 }
 

@@ -139,8 +139,9 @@ enum State {
     Failed,
 }
 
-/// A rustls server connection.
-pub(crate) struct ServerSession {
+/// A rustls server connection: the session a [`wiretls_core::Connection`]
+/// drives ([`wiretls_core::StaticEngine::ServerSession`] of [`crate::RustlsEngine`]).
+pub struct ServerSession {
     state: State,
     /// Peer bytes that arrived while the store had not answered.
     pending: Vec<u8>,

@@ -10,7 +10,7 @@ use boring::ssl::SslMethod;
 
 use wiretls_bench::harness::Setup;
 use wiretls_bench::loopback::{Adapter, AsyncStream, Connecting, WiretlsTokio};
-use wiretls_bench::wiretls_path::WiretlsPath;
+use wiretls_bench::wiretls_path::{StaticPath, WiretlsPath};
 use wiretls_bench::{ceiling, ceiling_records, engine_main, fixtures, BASE};
 use wiretls_core::Aead;
 
@@ -97,6 +97,7 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
 fn main() {
     engine_main(
         Box::new(WiretlsPath::new(Box::new(wiretls_boring::BoringEngine::new()), "wiretls")),
+        Box::new(StaticPath::new(wiretls_boring::BoringEngine::new())),
         || Box::new(native::Native::default()),
         |plan| ceiling_records("boring", |aead| evp(aead, plan.ceiling_rounds)),
         || {

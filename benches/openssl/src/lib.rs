@@ -13,7 +13,7 @@ use openssl::symm::{Cipher, Crypter, Mode};
 
 use wiretls_bench::harness::Path;
 use wiretls_bench::loopback::{Adapter, AsyncStream, Connecting, WiretlsTokio};
-use wiretls_bench::wiretls_path::WiretlsPath;
+use wiretls_bench::wiretls_path::{StaticPath, WiretlsPath};
 use wiretls_bench::{ceiling, ceiling_records, engine_records, Modes, Plan, Record, BASE};
 use wiretls_core::Aead;
 
@@ -96,6 +96,11 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
 /// wiretls over the OpenSSL engine.
 pub fn wiretls() -> Box<dyn Path> {
     Box::new(WiretlsPath::new(Box::new(wiretls_openssl::OpensslEngine::new()), "wiretls"))
+}
+
+/// wiretls over the OpenSSL engine, statically dispatched.
+pub fn static_path() -> Box<dyn Path> {
+    Box::new(StaticPath::new(wiretls_openssl::OpensslEngine::new()))
 }
 
 /// OpenSSL driven directly.

@@ -63,7 +63,7 @@ fn callgrind(quick: bool) -> Vec<Record> {
     let handshakes = if quick { (1, 6) } else { (1, 11) };
     let mib = if quick { (1, 2) } else { (1, 4) };
     for (engine, binary) in ENGINES {
-        for path in ["wiretls", "native"] {
+        for path in ["wiretls", "static", "native"] {
             eprintln!("callgrind {engine} {path} ...");
             let mut tests = vec![(
                 Test::Instructions,
@@ -238,14 +238,25 @@ mod docs {
             md,
             "\n## Instructions (callgrind, both sides; the difference between N and 1 handshakes, or between \
              {} and 1 MiB, so set-up cancels out)\n\nDeterministic, so these show small differences that the \
-             wall-clock figures above cannot resolve on a shared machine. Bulk is TLS 1.3 AES-128-GCM.\n\n\
-             | engine | test | wiretls | native | ratio |\n|---|---|---:|---:|---:|",
+             wall-clock figures above cannot resolve on a shared machine. Bulk is TLS 1.3 AES-128-GCM. \
+             `static` is wiretls started with `start_static` (static dispatch: no virtual calls into the \
+             engine's session or the wire).\n\n\
+             | engine | test | wiretls | static | native | ratio | static ratio |\n|---|---|---:|---:|---:|---:|---:|",
             if quick { 2 } else { 4 }
         );
         for (engine, _) in ENGINES {
             for test in INSTRUCTION_TESTS {
                 if let Some((w, n)) = instruction_pair(records, engine, test) {
-                    let _ = writeln!(md, "| {engine} | {} | {w:.0} | {n:.0} | {:.3} |", label(test), w / n);
+                    let st = report::instructions(records, engine, "static", test);
+                    let (st_cell, st_ratio) = st.map_or(("-".into(), "-".into()), |st| {
+                        (format!("{st:.0}"), format!("{:.3}", st / n))
+                    });
+                    let _ = writeln!(
+                        md,
+                        "| {engine} | {} | {w:.0} | {st_cell} | {n:.0} | {:.3} | {st_ratio} |",
+                        label(test),
+                        w / n
+                    );
                 }
             }
         }

@@ -16,3 +16,13 @@ mod boring_x_rustls {
     use wiretls_rustls::RustlsEngine;
     wiretls_conformance::conformance_tests!(BoringEngine::new(), RustlsEngine::default());
 }
+
+/// `start_static` over boring, and boring <-> rustls: the same outcome as through `&dyn Engine`.
+#[test]
+fn static_dispatch_matches_dynamic() {
+    use wiretls_boring::BoringEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::static_dispatch::check(&BoringEngine::new(), &BoringEngine::new());
+    wiretls_conformance::static_dispatch::check(&BoringEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::static_dispatch::check(&RustlsEngine::default(), &BoringEngine::new());
+}

@@ -16,3 +16,13 @@ mod openssl_x_rustls {
     use wiretls_rustls::RustlsEngine;
     wiretls_conformance::conformance_tests!(OpensslEngine::new(), RustlsEngine::default());
 }
+
+/// `start_static` over openssl, and openssl <-> rustls: the same outcome as through `&dyn Engine`.
+#[test]
+fn static_dispatch_matches_dynamic() {
+    use wiretls_openssl::OpensslEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::static_dispatch::check(&OpensslEngine::new(), &OpensslEngine::new());
+    wiretls_conformance::static_dispatch::check(&OpensslEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::static_dispatch::check(&RustlsEngine::default(), &OpensslEngine::new());
+}
