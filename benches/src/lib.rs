@@ -21,6 +21,7 @@ pub mod fixtures;
 pub mod harness;
 pub mod loopback;
 pub mod native_rustls;
+pub mod native_unbuffered;
 pub mod null;
 pub mod report;
 pub mod rustls_set;
@@ -307,14 +308,14 @@ pub fn engine_records(
 /// The body of an engine's bench binary. With `--path P`, for callgrind:
 /// `--handshakes N` runs N handshakes of [`BASE`] on that path, `--bulk SIZE
 /// --bytes N` sends N bytes in writes of SIZE over one [`BASE`] connection;
-/// `--path static` is the `static_path` (wiretls with static dispatch),
-/// measured only so.
+/// `extra` paths (wiretls with static dispatch, rustls's unbuffered API)
+/// are measured only so.
 /// Otherwise measure everything and print JSON records on stdout; with
 /// `--calibrate`, the native path takes the wiretls path's place (see
 /// [`harness::Alias`]).
 pub fn engine_main(
     wiretls: Box<dyn Path>,
-    static_path: Box<dyn Path>,
+    extra: Vec<Box<dyn Path>>,
     native: impl Fn() -> Box<dyn Path>,
     ceilings: impl Fn(&Plan) -> Vec<Record>,
     loopback: impl Fn() -> Result<Vec<std::sync::Arc<dyn loopback::Adapter>>, String>,
@@ -327,7 +328,7 @@ pub fn engine_main(
     };
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
     if let Some(path) = option("--path") {
-        let path = paths.iter().chain([&static_path]).find(|p| p.path() == path).expect("a known path");
+        let path = paths.iter().chain(&extra).find(|p| p.path() == path).expect("a known path");
         let count = option("--handshakes").map(|n| n.parse::<usize>().expect("a handshake count"));
         let bulk = option("--bulk").map(|n| n.parse::<usize>().expect("a write size"));
         let bytes = option("--bytes").map_or(0, |n| n.parse::<usize>().expect("a byte count"));

@@ -41,7 +41,7 @@ fn version(setup: &Setup) -> &'static rustls::SupportedProtocolVersion {
 }
 
 /// The client configuration of `setup`, as wiretls's rustls engine makes it.
-fn client_config(setup: &Setup) -> Result<Arc<ClientConfig>, String> {
+pub(crate) fn client_config(setup: &Setup) -> Result<Arc<ClientConfig>, String> {
     let mut roots = RootCertStore::empty();
     for cert in fixtures::roots().certificates() {
         roots.add(cert.der().clone()).map_err(|e| e.to_string())?;
@@ -56,7 +56,7 @@ fn client_config(setup: &Setup) -> Result<Arc<ClientConfig>, String> {
 }
 
 /// The server configuration of `setup`.
-fn server_config(setup: &Setup) -> Result<Arc<ServerConfig>, String> {
+pub(crate) fn server_config(setup: &Setup) -> Result<Arc<ServerConfig>, String> {
     let chain = fixtures::chain(setup.key);
     let certs = chain.certificates().iter().map(|c| c.der().clone()).collect();
     let config = ServerConfig::builder_with_provider(provider(setup)?)

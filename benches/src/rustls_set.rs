@@ -16,9 +16,14 @@ pub fn wiretls() -> Box<dyn Path> {
     Box::new(WiretlsPath::new(Box::new(wiretls_rustls::RustlsEngine::aws_lc_rs()), "wiretls"))
 }
 
-/// wiretls over the rustls engine, statically dispatched.
-pub fn static_path() -> Box<dyn Path> {
-    Box::new(StaticPath::new(wiretls_rustls::RustlsEngine::aws_lc_rs()))
+/// The paths measured by callgrind only: wiretls over the rustls engine
+/// statically dispatched (`static`), and rustls's unbuffered API driven
+/// directly (`unbuffered`).
+pub fn extra_paths() -> Vec<Box<dyn Path>> {
+    vec![
+        Box::new(StaticPath::new(wiretls_rustls::RustlsEngine::aws_lc_rs())),
+        Box::new(crate::native_unbuffered::UnbufferedRustls::default()),
+    ]
 }
 
 /// rustls driven directly.

@@ -97,7 +97,7 @@ fn evp(aead: Aead, rounds: usize) -> ceiling::Rates {
 fn main() {
     engine_main(
         Box::new(WiretlsPath::new(Box::new(wiretls_boring::BoringEngine::new()), "wiretls")),
-        Box::new(StaticPath::new(wiretls_boring::BoringEngine::new())),
+        vec![Box::new(StaticPath::new(wiretls_boring::BoringEngine::new()))],
         || Box::new(native::Native::default()),
         |plan| ceiling_records("boring", |aead| evp(aead, plan.ceiling_rounds)),
         || {

@@ -4,5 +4,5 @@
 use wiretls_bench_openssl::{ceilings, loopback, native, static_path, wiretls};
 
 fn main() {
-    wiretls_bench::engine_main(wiretls(), static_path(), native, ceilings, loopback);
+    wiretls_bench::engine_main(wiretls(), vec![static_path()], native, ceilings, loopback);
 }
