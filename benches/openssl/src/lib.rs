@@ -17,6 +17,7 @@ use wiretls_bench::wiretls_path::{StaticPath, WiretlsPath};
 use wiretls_bench::{ceiling, ceiling_records, engine_records, Modes, Plan, Record, BASE};
 use wiretls_core::Aead;
 
+mod membio;
 #[path = "../../ssl-family/native.rs"]
 mod native;
 mod quirks;
@@ -101,6 +102,11 @@ pub fn wiretls() -> Box<dyn Path> {
 /// wiretls over the OpenSSL engine, statically dispatched.
 pub fn static_path() -> Box<dyn Path> {
     Box::new(StaticPath::new(wiretls_openssl::OpensslEngine::new()))
+}
+
+/// OpenSSL driven directly over memory BIOs (`--path membio`, callgrind only).
+pub fn membio() -> Box<dyn Path> {
+    Box::new(membio::Membio::default())
 }
 
 /// OpenSSL driven directly.
