@@ -193,7 +193,10 @@ impl EngineSession {
         if !self.handshake_done || sent_close {
             return Ok(());
         }
-        quirks::send_pending_key_update(&mut self.stream).map_err(|e| self.fail(&e))
+        quirks::send_pending_key_update(&mut self.stream).map_err(|e| self.fail(&e))?;
+        // Everything read is processed: an idle connection holds no record buffers.
+        quirks::release_idle_buffers(self.stream.ssl());
+        Ok(())
     }
 
     #[inline]

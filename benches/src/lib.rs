@@ -332,6 +332,14 @@ pub fn engine_main(
         let count = option("--handshakes").map(|n| n.parse::<usize>().expect("a handshake count"));
         let bulk = option("--bulk").map(|n| n.parse::<usize>().expect("a write size"));
         let bytes = option("--bytes").map_or(0, |n| n.parse::<usize>().expect("a byte count"));
+        if args.iter().any(|a| a == "--memory") {
+            // `--path P --memory`: the memory stages of that path alone.
+            match harness::memory(&**path, &BASE) {
+                Ok(m) => println!("{m:?}"),
+                Err(e) => eprintln!("memory: {e}"),
+            }
+            return;
+        }
         // One connection first, so that the process's one-time set-up (such
         // as seeding a random generator) is not counted.
         harness::pair(&**path, &BASE).expect("a handshake");

@@ -144,6 +144,9 @@ pub(crate) fn send_pending_key_update(stream: &mut SslStream<MemIo>) -> Result<(
     Ok(())
 }
 
+/// BoringSSL gives back its record buffers itself when they are empty.
+pub(crate) fn release_idle_buffers(_ssl: &SslRef) {}
+
 /// BoringSSL sends fatal alerts on request (`SSL_send_fatal_alert`); a
 /// warning is declared unsupported.
 pub(crate) fn send_alert(ssl: &SslRef, alert: Alert) -> Result<(), Error> {

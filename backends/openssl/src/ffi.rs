@@ -37,6 +37,16 @@ extern "C" {
     fn X509_STORE_CTX_get0_untrusted(ctx: *const X509_STORE_CTX) -> *mut openssl_sys::stack_st_X509;
     fn SSL_get_key_update_type(ssl: *const SSL) -> c_int;
     fn SSL_key_update(ssl: *mut SSL, updatetype: c_int) -> c_int;
+    fn SSL_free_buffers(ssl: *mut SSL) -> c_int;
+}
+
+/// Free the connection's record buffers if nothing is pending in them (a
+/// no-op returning 0 otherwise; the next record allocates them again).
+#[doc(alias = "SSL_free_buffers")]
+pub(crate) fn free_buffers(ssl: &SslRef) {
+    // SAFETY: `ssl` is a live SSL; SSL_free_buffers frees only buffers that
+    // hold no pending data and leaves the connection usable.
+    unsafe { SSL_free_buffers(ssl.as_ptr()) };
 }
 
 /// `SSL_KEY_UPDATE_NONE`: no KeyUpdate waits to be sent.

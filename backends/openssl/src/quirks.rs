@@ -5,7 +5,7 @@ use std::ffi::c_int;
 
 use openssl::dh::Dh;
 use openssl::ssl::{
-    ErrorCode, Ssl, SslCipherRef, SslContextBuilder, SslMethod, SslMode, SslOptions, SslRef, SslStream,
+    ErrorCode, Ssl, SslCipherRef, SslContextBuilder, SslMethod, SslOptions, SslRef, SslStream,
 };
 use openssl::x509::verify::X509VerifyParamRef;
 use openssl::x509::X509PurposeId;
@@ -49,10 +49,6 @@ pub(crate) fn protocol(
     }
     // No renegotiation, no compression: TLS 1.2 and 1.3 as wiretls uses them.
     builder.set_options(SslOptions::NO_RENEGOTIATION | SslOptions::NO_COMPRESSION);
-    // An idle connection gives its 16 KiB read and write buffers back
-    // (issue 11: about 34 KB of the 61 KB an idle OpenSSL client holds);
-    // the next record allocates them again (docs/benchmarks.md measures it).
-    builder.set_mode(SslMode::RELEASE_BUFFERS);
     Ok(())
 }
 
@@ -111,6 +107,16 @@ pub(crate) fn send_pending_key_update(stream: &mut SslStream<MemIo>) -> Result<(
         Err(e) if e.code() != ErrorCode::WANT_READ => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Give back the record buffers (16 KiB each way) of a connection that has
+/// read everything it was given: an idle connection holds none, and the
+/// next record allocates them again. Once per read call, not per record:
+/// `SSL_MODE_RELEASE_BUFFERS` frees after every record (two allocations per
+/// 1 KiB write) and keeps the read buffer after a handshake record (a TLS
+/// 1.3 NewSessionTicket), so an idle client held it anyway.
+pub(crate) fn release_idle_buffers(ssl: &SslRef) {
+    crate::ffi::free_buffers(ssl);
 }
 
 /// OpenSSL sends no alert on request: `send_alert` is declared unsupported.

@@ -183,4 +183,3 @@ impl Path for Membio {
         Ok(Box::new(MembioEndpoint::new(ssl, false)?))
     }
 }
-
