@@ -297,8 +297,13 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
         if self.peer_closed {
             return Err(self.closed_error());
         }
-        let done = self.call_engine(|session, out| session.write_plaintext(output, out));
-        self.conclude(done)
+        match self.call_engine(|session, out| session.write_plaintext(output, out)) {
+            // A write reads nothing: neither the handshake's state nor the
+            // peer's changes, so `conclude` has nothing to do unless the
+            // write failed or the wire's callback panicked.
+            Ok(()) if self.failed.is_none() => Ok(()),
+            other => self.conclude_cold(other),
+        }
     }
 
     /// Send an alert (the seed's `send_alert(alert_code, level=None)`).
@@ -495,6 +500,13 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
                 Err(e)
             }
         }
+    }
+
+    /// [`Connection::conclude`] out of line, for the hot paths' rare cases.
+    #[cold]
+    #[inline(never)]
+    fn conclude_cold(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+        self.conclude(result)
     }
 
     fn fail(&mut self, e: Error, immediate: bool) {
