@@ -290,6 +290,16 @@ pub(crate) fn set_side(ssl: &mut Ssl, side: wiretls_core::Side) {
     }
 }
 
+/// Drop the connection's configuration once its handshake completed
+/// (BoringSSL keeps what the connection itself negotiated): an idle
+/// established connection holds less. wiretls never renegotiates, which is
+/// what the shed configuration would be needed for.
+#[doc(alias = "SSL_set_shed_handshake_config")]
+pub(crate) fn shed_handshake_config(ssl: &mut Ssl) {
+    // SAFETY: `ssl` is a live connection that has not started its handshake.
+    unsafe { boring_sys::SSL_set_shed_handshake_config(ssl.as_ptr(), 1) }
+}
+
 /// Remove the connection's session from its context's cache.
 #[doc(alias = "SSL_CTX_remove_session")]
 pub(crate) fn remove_session(ssl: &SslRef) {
