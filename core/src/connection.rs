@@ -437,14 +437,21 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
 
     // ---- Internals ------------------------------------------------------------
 
-    #[inline]
+    #[inline(always)]
     fn check_live(&self) -> Result<(), Error> {
         match &self.failed {
             None => Ok(()),
-            Some(Error::Invalidated { reason }) => Err(Error::Invalidated { reason: reason.clone() }),
-            Some(e) => {
-                Err(Error::Invalidated { reason: InvalidatedReason::PreviousError(Box::new(e.clone())) })
-            }
+            Some(e) => Err(Self::invalidated(e)),
+        }
+    }
+
+    /// The error of every call after `e` invalidated the connection.
+    #[cold]
+    #[inline(never)]
+    fn invalidated(e: &Error) -> Error {
+        match e {
+            Error::Invalidated { reason } => Error::Invalidated { reason: reason.clone() },
+            e => Error::Invalidated { reason: InvalidatedReason::PreviousError(Box::new(e.clone())) },
         }
     }
 
