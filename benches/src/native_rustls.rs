@@ -40,6 +40,30 @@ fn version(setup: &Setup) -> &'static rustls::SupportedProtocolVersion {
     }
 }
 
+/// What a rustls connection negotiated (any of rustls's APIs).
+pub(crate) fn negotiated(
+    common: &rustls::CommonState,
+) -> (Option<ProtocolVersion>, Option<CipherSuite>, Option<NamedGroup>) {
+    (
+        common.protocol_version().and_then(|v| ProtocolVersion::from_wire(u16::from(v))),
+        common.negotiated_cipher_suite().and_then(|s| CipherSuite::from_iana(u16::from(s.suite()))),
+        common.negotiated_key_exchange_group().map(|g| NamedGroup(u16::from(g.name()))),
+    )
+}
+
+/// The configuration of `setup` from `cache`, made by `make` the first time.
+pub(crate) fn cached<T>(
+    cache: &RefCell<HashMap<Setup, Arc<T>>>,
+    setup: &Setup,
+    make: fn(&Setup) -> Result<Arc<T>, String>,
+) -> Result<Arc<T>, String> {
+    let mut cache = cache.borrow_mut();
+    if let Some(config) = cache.get(setup) {
+        return Ok(Arc::clone(config));
+    }
+    Ok(Arc::clone(cache.entry(*setup).or_insert(make(setup)?)))
+}
+
 /// The client configuration of `setup`, as wiretls's rustls engine makes it.
 pub(crate) fn client_config(setup: &Setup) -> Result<Arc<ClientConfig>, String> {
     let mut roots = RootCertStore::empty();
@@ -150,11 +174,7 @@ impl Endpoint for RustlsEndpoint {
     }
 
     fn negotiated(&self) -> (Option<ProtocolVersion>, Option<CipherSuite>, Option<NamedGroup>) {
-        (
-            self.0.protocol_version().and_then(|v| ProtocolVersion::from_wire(u16::from(v))),
-            self.0.negotiated_cipher_suite().and_then(|s| CipherSuite::from_iana(u16::from(s.suite()))),
-            self.0.negotiated_key_exchange_group().map(|g| NamedGroup(u16::from(g.name()))),
-        )
+        negotiated(&self.0)
     }
 }
 
@@ -168,11 +188,7 @@ impl Path for NativeRustls {
     }
 
     fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
-        let mut clients = self.clients.borrow_mut();
-        let config = match clients.get(setup) {
-            Some(config) => Arc::clone(config),
-            None => Arc::clone(clients.entry(*setup).or_insert(client_config(setup)?)),
-        };
+        let config = cached(&self.clients, setup, client_config)?;
         let name = ServerName::try_from(fixtures::SERVER_NAME).map_err(|e| e.to_string())?;
         let mut conn = ClientConnection::new(config, name).map_err(|e| e.to_string())?;
         conn.set_buffer_limit(None);
@@ -182,11 +198,7 @@ impl Path for NativeRustls {
     }
 
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
-        let mut servers = self.servers.borrow_mut();
-        let config = match servers.get(setup) {
-            Some(config) => Arc::clone(config),
-            None => Arc::clone(servers.entry(*setup).or_insert(server_config(setup)?)),
-        };
+        let config = cached(&self.servers, setup, server_config)?;
         let mut conn = ServerConnection::new(config).map_err(|e| e.to_string())?;
         conn.set_buffer_limit(None);
         Ok(Box::new(RustlsEndpoint(conn.into(), Vec::new())))

@@ -17,7 +17,7 @@ use wiretls_core::{CipherSuite, NamedGroup, ProtocolVersion};
 
 use crate::fixtures;
 use crate::harness::{Endpoint, Path, Setup};
-use crate::native_rustls::{client_config, server_config};
+use crate::native_rustls::{cached, client_config, negotiated, server_config};
 
 /// rustls's unbuffered API with aws-lc-rs (path `unbuffered`).
 #[derive(Default)]
@@ -153,15 +153,10 @@ impl Endpoint for UnbufferedEndpoint {
     }
 
     fn negotiated(&self) -> (Option<ProtocolVersion>, Option<CipherSuite>, Option<NamedGroup>) {
-        let common: &rustls::CommonState = match &self.conn {
-            Conn::Client(c) => c,
-            Conn::Server(s) => s,
-        };
-        (
-            common.protocol_version().and_then(|v| ProtocolVersion::from_wire(u16::from(v))),
-            common.negotiated_cipher_suite().and_then(|s| CipherSuite::from_iana(u16::from(s.suite()))),
-            common.negotiated_key_exchange_group().map(|g| NamedGroup(u16::from(g.name()))),
-        )
+        match &self.conn {
+            Conn::Client(c) => negotiated(c),
+            Conn::Server(s) => negotiated(s),
+        }
     }
 }
 
@@ -175,11 +170,7 @@ impl Path for UnbufferedRustls {
     }
 
     fn client(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
-        let mut clients = self.clients.borrow_mut();
-        let config = match clients.get(setup) {
-            Some(config) => Arc::clone(config),
-            None => Arc::clone(clients.entry(*setup).or_insert(client_config(setup)?)),
-        };
+        let config = cached(&self.clients, setup, client_config)?;
         let name = ServerName::try_from(fixtures::SERVER_NAME).map_err(|e| e.to_string())?;
         let conn = UnbufferedClientConnection::new(config, name).map_err(|e| e.to_string())?;
         let mut endpoint = UnbufferedEndpoint {
@@ -194,11 +185,7 @@ impl Path for UnbufferedRustls {
     }
 
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
-        let mut servers = self.servers.borrow_mut();
-        let config = match servers.get(setup) {
-            Some(config) => Arc::clone(config),
-            None => Arc::clone(servers.entry(*setup).or_insert(server_config(setup)?)),
-        };
+        let config = cached(&self.servers, setup, server_config)?;
         let conn = UnbufferedServerConnection::new(config).map_err(|e| e.to_string())?;
         Ok(Box::new(UnbufferedEndpoint {
             conn: Conn::Server(conn),

@@ -77,6 +77,36 @@ impl Common {
     }
 }
 
+/// `start_static` and `start_static_with` of a configuration: its
+/// connection with the engine's session type (`$session`, made by
+/// `StaticEngine::$make`) known at compile time.
+macro_rules! static_starts {
+    ($(#[$doc:meta])* $session:ident, $make:ident) => {
+        $(#[$doc])*
+        pub fn start_static<E: StaticEngine, W: Wire>(
+            &self,
+            engine: &E,
+            wire: W,
+        ) -> Result<Connection<E::$session, W>, Error> {
+            self.start_static_with(engine, wire, StartOptions::default())
+        }
+
+        /// `start_static` with per-connection options (a verify callback).
+        ///
+        /// # Errors
+        /// As `start_static`.
+        pub fn start_static_with<E: StaticEngine, W: Wire>(
+            &self,
+            engine: &E,
+            wire: W,
+            options: StartOptions,
+        ) -> Result<Connection<E::$session, W>, Error> {
+            let start = |c: &Self, context| engine.$make(c, context).map(Box::new);
+            self.start_inner(start, Box::new(wire), options.verify)
+        }
+    };
+}
+
 macro_rules! common_accessors {
     () => {
         /// Offer only these cipher suites, in this order of preference (the
@@ -285,43 +315,25 @@ impl ClientTls {
         self.start_inner(|c, context| engine.start_client(c, context), Box::new(wire), options.verify)
     }
 
-    /// [`ClientTls::start`] with the engine's type known at compile time:
-    /// the connection calls its session and wire directly, with no virtual
-    /// calls (see [`Connection`]'s "Static dispatch").
-    ///
-    /// ```
-    /// # fn demo<E: wiretls_core::StaticEngine>(engine: &E) -> Result<(), wiretls_core::Error> {
-    /// use wiretls_core::{ClientTls, MemoryWire};
-    /// let tls = ClientTls::new("example.test")?;
-    /// // A `Connection<E::ClientSession, MemoryWire>`: no virtual calls.
-    /// let mut conn = tls.start_static(engine, MemoryWire::default())?;
-    /// assert!(conn.is_handshaking());
-    /// assert!(!conn.wire_buffer().map_or(true, |b| b.is_empty()), "the ClientHello is written");
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// As [`ClientTls::start`].
-    pub fn start_static<E: StaticEngine, W: Wire>(
-        &self,
-        engine: &E,
-        wire: W,
-    ) -> Result<Connection<E::ClientSession, W>, Error> {
-        self.start_static_with(engine, wire, StartOptions::default())
-    }
-
-    /// [`ClientTls::start_static`] with per-connection options.
-    ///
-    /// # Errors
-    /// As [`ClientTls::start`].
-    pub fn start_static_with<E: StaticEngine, W: Wire>(
-        &self,
-        engine: &E,
-        wire: W,
-        options: StartOptions,
-    ) -> Result<Connection<E::ClientSession, W>, Error> {
-        let start = |c: &Self, context| engine.client_session(c, context).map(Box::new);
-        self.start_inner(start, Box::new(wire), options.verify)
+    static_starts! {
+        /// [`ClientTls::start`] with the engine's type known at compile time:
+        /// the connection calls its session and wire directly, with no virtual
+        /// calls (see [`Connection`]'s "Static dispatch").
+        ///
+        /// ```
+        /// # fn demo<E: wiretls_core::StaticEngine>(engine: &E) -> Result<(), wiretls_core::Error> {
+        /// use wiretls_core::{ClientTls, MemoryWire};
+        /// let tls = ClientTls::new("example.test")?;
+        /// // A `Connection<E::ClientSession, MemoryWire>`: no virtual calls.
+        /// let mut conn = tls.start_static(engine, MemoryWire::default())?;
+        /// assert!(conn.is_handshaking());
+        /// assert!(!conn.wire_buffer().map_or(true, |b| b.is_empty()), "the ClientHello is written");
+        /// # Ok(()) }
+        /// ```
+        ///
+        /// # Errors
+        /// As [`ClientTls::start`].
+        ClientSession, client_session
     }
 
     fn start_inner<S: Session + ?Sized, W: Wire + ?Sized>(
@@ -562,31 +574,13 @@ impl ServerTls {
         self.start_inner(|c, context| engine.start_server(c, context), Box::new(wire), options.verify)
     }
 
-    /// [`ServerTls::start`] with the engine's type known at compile time
-    /// (see [`ClientTls::start_static`]).
-    ///
-    /// # Errors
-    /// As [`ServerTls::start`].
-    pub fn start_static<E: StaticEngine, W: Wire>(
-        &self,
-        engine: &E,
-        wire: W,
-    ) -> Result<Connection<E::ServerSession, W>, Error> {
-        self.start_static_with(engine, wire, StartOptions::default())
-    }
-
-    /// [`ServerTls::start_static`] with per-connection options.
-    ///
-    /// # Errors
-    /// As [`ServerTls::start`].
-    pub fn start_static_with<E: StaticEngine, W: Wire>(
-        &self,
-        engine: &E,
-        wire: W,
-        options: StartOptions,
-    ) -> Result<Connection<E::ServerSession, W>, Error> {
-        let start = |c: &Self, context| engine.server_session(c, context).map(Box::new);
-        self.start_inner(start, Box::new(wire), options.verify)
+    static_starts! {
+        /// [`ServerTls::start`] with the engine's type known at compile time
+        /// (see [`ClientTls::start_static`]).
+        ///
+        /// # Errors
+        /// As [`ServerTls::start`].
+        ServerSession, server_session
     }
 
     fn start_inner<S: Session + ?Sized, W: Wire + ?Sized>(
