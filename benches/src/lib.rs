@@ -305,26 +305,40 @@ pub fn engine_records(
     records
 }
 
+/// An engine binary's paths beyond wiretls and native.
+#[derive(Default)]
+pub struct Extra {
+    /// Measured like wiretls and native, in the same runs (rustls's
+    /// unbuffered API).
+    pub measured: Vec<Box<dyn Path>>,
+    /// Measured only with `--path` (for callgrind): wiretls with static
+    /// dispatch, OpenSSL over memory BIOs.
+    pub callgrind_only: Vec<Box<dyn Path>>,
+}
+
 /// The body of an engine's bench binary. With `--path P`, for callgrind:
 /// `--handshakes N` runs N handshakes of [`BASE`] on that path, `--bulk SIZE
 /// --bytes N` sends N bytes in writes of SIZE over one [`BASE`] connection;
-/// `extra` paths (wiretls with static dispatch, rustls's unbuffered API)
-/// are measured only so.
+/// `extra` paths are measured with the others or only so (see [`Extra`]).
 /// Otherwise measure everything and print JSON records on stdout; with
 /// `--calibrate`, the native path takes the wiretls path's place (see
 /// [`harness::Alias`]).
 pub fn engine_main(
     wiretls: Box<dyn Path>,
-    extra: Vec<Box<dyn Path>>,
+    extra: Extra,
     native: impl Fn() -> Box<dyn Path>,
     ceilings: impl Fn(&Plan) -> Vec<Record>,
     loopback: impl Fn() -> Result<Vec<std::sync::Arc<dyn loopback::Adapter>>, String>,
 ) {
     let args: Vec<String> = std::env::args().collect();
+    let Extra { measured, callgrind_only } = extra;
+    let extra = callgrind_only;
     let paths = if args.iter().any(|a| a == "--calibrate") {
         vec![Box::new(harness::Alias { inner: native(), name: "wiretls" }) as Box<dyn Path>, native()]
     } else {
-        vec![wiretls, native()]
+        let mut paths = vec![wiretls, native()];
+        paths.extend(measured);
+        paths
     };
     let option = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
     if let Some(path) = option("--path") {

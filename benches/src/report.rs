@@ -82,9 +82,15 @@ fn paired(w: &Record, n: &Record) -> Option<(Stat, Stat)> {
 /// paths' connections in swapped orders, and their ratios are combined by
 /// geometric mean.
 pub fn compare(records: &[Record]) -> Vec<Comparison> {
+    compare_paths(records, "wiretls", "native")
+}
+
+/// [`compare`] for any two paths: `path` in the `wiretls` place, `against`
+/// in the `native` one.
+pub fn compare_paths(records: &[Record], path: &str, against: &str) -> Vec<Comparison> {
     let mut out = Vec::new();
-    let of_path = |r: &Record, path: &str| r.path == path;
-    for w in records.iter().filter(|r| of_path(r, "wiretls")) {
+    let of_path = |r: &Record, p: &str| r.path == p;
+    for w in records.iter().filter(|r| of_path(r, path)) {
         if !matches!(
             w.test,
             Test::Bulk { .. }
@@ -94,7 +100,7 @@ pub fn compare(records: &[Record]) -> Vec<Comparison> {
         ) {
             continue;
         }
-        let n = records.iter().find(|n| of_path(n, "native") && n.engine == w.engine && n.test == w.test);
+        let n = records.iter().find(|n| of_path(n, against) && n.engine == w.engine && n.test == w.test);
         out.push(Comparison {
             engine: w.engine.clone(),
             test: w.test.clone(),

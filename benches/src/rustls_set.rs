@@ -16,14 +16,13 @@ pub fn wiretls() -> Box<dyn Path> {
     Box::new(WiretlsPath::new(Box::new(wiretls_rustls::RustlsEngine::aws_lc_rs()), "wiretls"))
 }
 
-/// The paths measured by callgrind only: wiretls over the rustls engine
-/// statically dispatched (`static`), and rustls's unbuffered API driven
-/// directly (`unbuffered`).
-pub fn extra_paths() -> Vec<Box<dyn Path>> {
-    vec![
-        Box::new(StaticPath::new(wiretls_rustls::RustlsEngine::aws_lc_rs())),
-        Box::new(crate::native_unbuffered::UnbufferedRustls::default()),
-    ]
+/// rustls's unbuffered API, measured with wiretls and native; wiretls over
+/// the rustls engine statically dispatched, for callgrind only.
+pub fn extra_paths() -> crate::Extra {
+    crate::Extra {
+        measured: vec![Box::new(crate::native_unbuffered::UnbufferedRustls::default())],
+        callgrind_only: vec![Box::new(StaticPath::new(wiretls_rustls::RustlsEngine::aws_lc_rs()))],
+    }
 }
 
 /// rustls driven directly.

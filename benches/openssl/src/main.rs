@@ -4,5 +4,11 @@
 use wiretls_bench_openssl::{ceilings, loopback, membio, native, static_path, wiretls};
 
 fn main() {
-    wiretls_bench::engine_main(wiretls(), vec![static_path(), membio()], native, ceilings, loopback);
+    wiretls_bench::engine_main(
+        wiretls(),
+        wiretls_bench::Extra { measured: Vec::new(), callgrind_only: vec![static_path(), membio()] },
+        native,
+        ceilings,
+        loopback,
+    );
 }

@@ -63,7 +63,13 @@ fn callgrind(quick: bool) -> Vec<Record> {
     let handshakes = if quick { (1, 6) } else { (1, 11) };
     let mib = if quick { (1, 2) } else { (1, 4) };
     for (engine, binary) in ENGINES {
-        for path in ["wiretls", "static", "native"] {
+        let own: &[&str] = match *engine {
+            "rustls" => &["unbuffered"],
+            "openssl" => &["membio"],
+            _ => &[],
+        };
+        for path in ["wiretls", "static", "native"].iter().chain(own) {
+            let path = *path;
             eprintln!("callgrind {engine} {path} ...");
             let mut tests = vec![(
                 Test::Instructions,
@@ -219,6 +225,32 @@ mod docs {
         }
         let _ = writeln!(
             md,
+            "\n## rustls's unbuffered API (the limit of what rustls allows)\n\n\
+             rustls's `UnbufferedClientConnection` / `UnbufferedServerConnection` driven directly \
+             (path `unbuffered`: records decrypted in the buffer they arrived in, ciphertext encrypted \
+             into the output buffer), measured in the same runs. First against rustls's buffered API \
+             (`native`): what the unbuffered API gains; then wiretls against it. The rustls engine uses \
+             the buffered API (docs/benchmark-method.md says why).\n\n\
+             | engine | test | unbuffered client | unbuffered server | native client | native server | ratio c/s | |\n|---|---|---:|---:|---:|---:|---:|---|"
+        );
+        for c in report::compare_paths(records, "unbuffered", "native")
+            .iter()
+            .filter(|c| matches!(c.test, Test::Bulk { .. }))
+        {
+            row(&mut md, c, String::new());
+        }
+        let _ = writeln!(
+            md,
+            "\n| engine | test | wiretls client | wiretls server | unbuffered client | unbuffered server | ratio c/s | |\n|---|---|---:|---:|---:|---:|---:|---|"
+        );
+        for c in report::compare_paths(records, "wiretls", "unbuffered")
+            .iter()
+            .filter(|c| matches!(c.test, Test::Bulk { .. }))
+        {
+            row(&mut md, c, String::new());
+        }
+        let _ = writeln!(
+            md,
             "\n## Over 127.0.0.1 with tokio (wall clock; TLS 1.3, AES-128-GCM, P-256, X25519)\n\n\
              wiretls-tokio next to the engine's own tokio adapter (tokio-rustls, tokio-openssl, tokio-boring), \
              configured alike, their runs interleaved: the throughput of one connection (MB/s sent in 16 KiB \
@@ -260,9 +292,30 @@ mod docs {
                 }
             }
         }
+        let _ = writeln!(
+            md,
+            "\nThe engines' other native paths, against `native`: rustls's unbuffered API \
+             (`unbuffered`) and OpenSSL over memory BIOs (`membio`, which the engine does not use: \
+             its records are copied once more on the way out).\n\n\
+             | engine | path | test | instructions | native | ratio |\n|---|---|---|---:|---:|---:|"
+        );
+        for (engine, path) in [("rustls", "unbuffered"), ("openssl", "membio")] {
+            for test in INSTRUCTION_TESTS {
+                let own = report::instructions(records, engine, path, test);
+                let native = report::instructions(records, engine, "native", test);
+                if let (Some(o), Some(n)) = (own, native) {
+                    let _ = writeln!(
+                        md,
+                        "| {engine} | {path} | {} | {o:.0} | {n:.0} | {:.3} |",
+                        label(test),
+                        o / n
+                    );
+                }
+            }
+        }
         let _ = writeln!(md, "\n## Memory (heap bytes, glibc mallinfo2: Rust and C allocations)\n\n| engine | path | stage | client | server |\n|---|---|---|---:|---:|");
         for (engine, _) in ENGINES.iter().chain([("null", "")].iter()) {
-            for path in ["wiretls", "native", "null"] {
+            for path in ["wiretls", "native", "unbuffered", "null"] {
                 if let Some(m) = report::memory(records, engine, path) {
                     for (stage, c, s) in &m.stages {
                         let _ = writeln!(md, "| {engine} | {path} | {stage} | {c} | {s} |");
