@@ -14,6 +14,14 @@ use crate::errors::{engine_error, translate};
 use crate::quirks;
 use crate::shared::{index, Chains, Shared};
 
+/// Where a read's application data goes.
+enum Sink<'a> {
+    /// Appended to a vector.
+    Vec(&'a mut Vec<u8>),
+    /// Into `buf` (its first `filled` bytes are taken), then `overflow`.
+    Buffer { buf: &'a mut [u8], filled: &'a mut usize, overflow: &'a mut Vec<u8> },
+}
+
 /// How much plaintext one read makes room for.
 const READ_CHUNK: usize = 16 * 1024;
 
@@ -129,7 +137,7 @@ impl EngineSession {
 
     /// Advance the handshake, then read application data, as far as the
     /// input allows.
-    fn advance(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+    fn advance(&mut self, plaintext: &mut Sink<'_>) -> Result<(), Error> {
         if !self.handshake_done {
             match self.stream.do_handshake() {
                 Ok(()) => {
@@ -170,9 +178,19 @@ impl EngineSession {
         Ok(())
     }
 
-    fn read(&mut self, plaintext: &mut Vec<u8>) -> Result<(), Error> {
+    fn read(&mut self, plaintext: &mut Sink<'_>) -> Result<(), Error> {
         loop {
-            match crate::ffi::read_into(&mut self.stream, plaintext, READ_CHUNK) {
+            let read = match plaintext {
+                Sink::Vec(v) => crate::ffi::read_into(&mut self.stream, v, READ_CHUNK),
+                Sink::Buffer { buf, filled, .. } if **filled < buf.len() => {
+                    let at = **filled;
+                    self.stream.ssl_read(&mut buf[at..]).inspect(|n| **filled = at + n)
+                }
+                Sink::Buffer { overflow, .. } => {
+                    crate::ffi::read_into(&mut self.stream, overflow, READ_CHUNK)
+                }
+            };
+            match read {
                 Ok(_) => {}
                 Err(e) if e.code() == ErrorCode::ZERO_RETURN => {
                     self.peer_closed = true;
@@ -223,7 +241,19 @@ impl EngineSession {
 impl Session for EngineSession {
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
         self.stream.get_mut().feed(input);
-        self.with_output(out, |s| s.advance(plaintext))
+        self.with_output(out, |s| s.advance(&mut Sink::Vec(plaintext)))
+    }
+
+    fn read_tls_in_place(
+        &mut self,
+        buf: &mut [u8],
+        filled: &mut usize,
+        overflow: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        self.stream.get_mut().feed(buf);
+        *filled = 0;
+        self.with_output(out, |s| s.advance(&mut Sink::Buffer { buf, filled, overflow }))
     }
 
     fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
@@ -235,7 +265,7 @@ impl Session for EngineSession {
     }
 
     fn proceed(&mut self, plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.with_output(out, |s| s.advance(plaintext))
+        self.with_output(out, |s| s.advance(&mut Sink::Vec(plaintext)))
     }
 
     fn close_notify(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {

@@ -24,6 +24,7 @@ pub mod differential;
 pub mod divergences;
 pub mod external;
 pub mod fixtures;
+pub mod in_place;
 pub mod limbo;
 pub mod matrix;
 pub mod pair;

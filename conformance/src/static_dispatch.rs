@@ -27,14 +27,17 @@ pub struct Observed {
 }
 
 /// The configurations each run uses: `version` only, the fixture P-256 chain.
-fn configs(version: ProtocolVersion) -> (ClientTls, ServerTls) {
+pub(crate) fn configs(version: ProtocolVersion) -> (ClientTls, ServerTls) {
     let client = fixtures::client().with_versions(&[version]).expect("one version");
     let server = fixtures::p256_server().with_versions(&[version]).expect("one version");
     (client, server)
 }
 
 /// Carry what each side wrote to the other until neither writes.
-fn pump<A, WA, B, WB>(client: &mut Connection<A, WA>, server: &mut Connection<B, WB>) -> (Vec<u8>, Vec<u8>)
+pub(crate) fn pump<A, WA, B, WB>(
+    client: &mut Connection<A, WA>,
+    server: &mut Connection<B, WB>,
+) -> (Vec<u8>, Vec<u8>)
 where
     A: Session + ?Sized,
     B: Session + ?Sized,

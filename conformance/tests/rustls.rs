@@ -28,3 +28,10 @@ fn static_dispatch_matches_dynamic() {
     wiretls_conformance::static_dispatch::check(&RustlsEngine::aws_lc_rs(), &RustlsEngine::aws_lc_rs());
     wiretls_conformance::static_dispatch::check(&RustlsEngine::ring(), &RustlsEngine::aws_lc_rs());
 }
+
+/// `data_from_wire_in_place` over rustls: the same data and faults as `data_from_wire`.
+#[test]
+fn in_place_matches_data_from_wire() {
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::in_place::check(&RustlsEngine::aws_lc_rs(), &RustlsEngine::ring());
+}

@@ -134,6 +134,8 @@ pub struct Connection<S: Session + ?Sized = dyn Session, W: Wire + ?Sized = dyn 
     close_requested: Option<bool>,
     /// Peer bytes given while the handshake waited for a store.
     buffered_while_waiting: usize,
+    /// What `data_from_wire_in_place` received beyond the caller's buffer.
+    overflow: Vec<u8>,
     /// What was negotiated: asked of the session after each call while
     /// handshaking, then kept.
     info: ConnectionInfo,
@@ -173,6 +175,7 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
             peer_closed: false,
             close_requested: None,
             buffered_while_waiting: 0,
+            overflow: Vec::new(),
             info: ConnectionInfo::new(side),
             peer_certificates: std::cell::OnceCell::new(),
         };
@@ -234,6 +237,58 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> Connection<S, W> {
         }
         let done = self.call_engine(|session, out| session.read_tls(input, plaintext, out));
         self.conclude(done)
+    }
+
+    /// [`Connection::data_from_wire`] in the caller's buffer: `buf` holds
+    /// the bytes from the transport, and once the engine has taken them the
+    /// application data is written over them, from the start. What does not
+    /// fit (a record begun in an earlier call can hold more than this
+    /// input) is kept in the connection and returned as the second part.
+    /// Incomplete records are kept for the next call, as with
+    /// `data_from_wire`; a fault after application data is reported by the
+    /// next call. The OpenSSL and BoringSSL engines read straight into
+    /// `buf`; rustls's buffered API copies through its own buffer.
+    ///
+    /// ```
+    /// # fn demo(conn: &mut wiretls_core::Connection, socket_bytes: &mut [u8]) -> Result<(), wiretls_core::Error> {
+    /// let received = conn.data_from_wire_in_place(socket_bytes)?;
+    /// let (head, tail) = received.as_slices();
+    /// # let _ = (head, tail);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Connection::data_from_wire`].
+    pub fn data_from_wire_in_place<'a>(&'a mut self, buf: &'a mut [u8]) -> Result<Received<'a>, Error> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
+        self.check_live()?;
+        self.overflow.clear();
+        if self.peer_closed {
+            return if buf.is_empty() { Ok(Received::default()) } else { Err(self.closed_error()) };
+        }
+        if self.session.status().waiting_for_store {
+            self.buffered_while_waiting = self.buffered_while_waiting.saturating_add(buf.len());
+            if self.buffered_while_waiting > Connection::STORE_WAIT_BUFFER_LIMIT {
+                return Err(self.refuse_flood());
+            }
+        } else {
+            self.buffered_while_waiting = 0;
+        }
+        let mut overflow = std::mem::take(&mut self.overflow);
+        let mut filled = 0;
+        let done =
+            self.call_engine(|session, out| session.read_tls_in_place(buf, &mut filled, &mut overflow, out));
+        self.overflow = overflow;
+        match self.conclude(done) {
+            Err(e) if (filled > 0 || !self.overflow.is_empty()) && self.deferred.is_none() => {
+                self.deferred = Some(e);
+            }
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        Ok(Received { head: &buf[..filled], tail: &self.overflow })
     }
 
     /// The transport's read side ended (EOF). After the peer's
@@ -602,5 +657,40 @@ impl<S: Session + ?Sized, W: Wire + ?Sized> std::fmt::Debug for Connection<S, W>
             .field("close_pending", &self.close_pending)
             .field("peer_closed", &self.peer_closed)
             .finish_non_exhaustive()
+    }
+}
+
+/// The application data [`Connection::data_from_wire_in_place`] received:
+/// first the part written into the caller's buffer, then what did not fit
+/// there (kept in the connection until its next call).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Received<'a> {
+    head: &'a [u8],
+    tail: &'a [u8],
+}
+
+impl<'a> Received<'a> {
+    /// The two parts: in the caller's buffer, and beyond it.
+    #[must_use]
+    pub fn as_slices(&self) -> (&'a [u8], &'a [u8]) {
+        (self.head, self.tail)
+    }
+
+    /// How many bytes arrived.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.head.len() + self.tail.len()
+    }
+
+    /// Nothing arrived.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The data in one new vector.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<u8> {
+        [self.head, self.tail].concat()
     }
 }

@@ -47,7 +47,7 @@ pub use alert::{Alert, AlertDescription, AlertLevel, LevelRule};
 pub use cert::{Certificate, DistinguishedName, KeyType, PrivateKey};
 pub use chain::{certificates_from_pem, private_key_from_pem, CertificateChain, TrustStore};
 pub use config::{ClientAuth, ClientTls, DhParams, ServerTls, StartOptions};
-pub use connection::{Connection, ConnectionInfo, Side};
+pub use connection::{Connection, ConnectionInfo, Received, Side};
 pub use error::{
     BadData, Blame, Callback, CertificateProblem, ConfigError, Error, Feature, InvalidatedReason, Malformed,
 };

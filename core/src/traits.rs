@@ -194,6 +194,33 @@ pub trait Session: Send {
     /// [`Error::PeerCertificate`]) and the callbacks' vetoes.
     fn read_tls(&mut self, input: &[u8], plaintext: &mut Vec<u8>, out: &mut Vec<u8>) -> Result<(), Error>;
 
+    /// [`Session::read_tls`] from a buffer the session may overwrite once it
+    /// has taken the input: the application data is written into `buf` from
+    /// its start, as much as fits (`*filled` bytes, set before returning,
+    /// also on an error), and the rest is appended to `overflow`.
+    ///
+    /// The default reads into `overflow` and moves what fits into `buf`. An
+    /// engine whose library can write plaintext into a caller's buffer
+    /// overrides it, so no other buffer holds the data on its way.
+    ///
+    /// # Errors
+    /// As [`Session::read_tls`].
+    fn read_tls_in_place(
+        &mut self,
+        buf: &mut [u8],
+        filled: &mut usize,
+        overflow: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let start = overflow.len();
+        let result = self.read_tls(buf, overflow, out);
+        let n = (overflow.len() - start).min(buf.len());
+        buf[..n].copy_from_slice(&overflow[start..start + n]);
+        overflow.drain(start..start + n);
+        *filled = n;
+        result
+    }
+
     /// Encrypt application data. Before the handshake completes the data is
     /// buffered and sent once it can be; it is never dropped.
     ///

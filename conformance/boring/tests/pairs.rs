@@ -26,3 +26,13 @@ fn static_dispatch_matches_dynamic() {
     wiretls_conformance::static_dispatch::check(&BoringEngine::new(), &RustlsEngine::default());
     wiretls_conformance::static_dispatch::check(&RustlsEngine::default(), &BoringEngine::new());
 }
+
+/// `data_from_wire_in_place` over boring (as client and as server with rustls): the same data and faults as `data_from_wire`.
+#[test]
+fn in_place_matches_data_from_wire() {
+    use wiretls_boring::BoringEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::in_place::check(&BoringEngine::new(), &BoringEngine::new());
+    wiretls_conformance::in_place::check(&BoringEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::in_place::check(&RustlsEngine::default(), &BoringEngine::new());
+}

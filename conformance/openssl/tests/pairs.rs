@@ -26,3 +26,13 @@ fn static_dispatch_matches_dynamic() {
     wiretls_conformance::static_dispatch::check(&OpensslEngine::new(), &RustlsEngine::default());
     wiretls_conformance::static_dispatch::check(&RustlsEngine::default(), &OpensslEngine::new());
 }
+
+/// `data_from_wire_in_place` over openssl (as client and as server with rustls): the same data and faults as `data_from_wire`.
+#[test]
+fn in_place_matches_data_from_wire() {
+    use wiretls_openssl::OpensslEngine;
+    use wiretls_rustls::RustlsEngine;
+    wiretls_conformance::in_place::check(&OpensslEngine::new(), &OpensslEngine::new());
+    wiretls_conformance::in_place::check(&OpensslEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::in_place::check(&RustlsEngine::default(), &OpensslEngine::new());
+}
