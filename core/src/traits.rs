@@ -212,11 +212,13 @@ pub trait Session: Send {
         overflow: &mut Vec<u8>,
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
-        let start = overflow.len();
-        let result = self.read_tls(buf, overflow, out);
-        let n = (overflow.len() - start).min(buf.len());
-        buf[..n].copy_from_slice(&overflow[start..start + n]);
-        overflow.drain(start..start + n);
+        // A vector of this call's own: what fits in `buf` leaves it, and no
+        // capacity stays behind in the connection between calls.
+        let mut plaintext = Vec::new();
+        let result = self.read_tls(buf, &mut plaintext, out);
+        let n = plaintext.len().min(buf.len());
+        buf[..n].copy_from_slice(&plaintext[..n]);
+        overflow.extend_from_slice(&plaintext[n..]);
         *filled = n;
         result
     }

@@ -54,9 +54,12 @@ pub struct TlsStream<IO> {
     conn: Connection,
     /// Bytes at the front of the connection's wire buffer already written.
     sent: usize,
-    /// The peer's plaintext not read yet: `plain[read..]`.
+    /// The peer's plaintext not read yet: `scratch[held]` first (written
+    /// over the records it came in), then `plain[read..]` (what did not fit
+    /// there, and what `proceed` returned).
     plain: Vec<u8>,
     read: usize,
+    held: std::ops::Range<usize>,
     /// A wiretls error that waits until the plaintext before it was read
     /// and the alert it caused was sent.
     pending: Option<Error>,
@@ -69,9 +72,12 @@ pub struct TlsStream<IO> {
     finished: bool,
     /// The transport was shut down.
     shut: bool,
-    /// Where the transport's bytes are read to: never zeroed (the transport
-    /// writes, the connection reads only what was filled).
-    scratch: Box<[std::mem::MaybeUninit<u8>]>,
+    /// Where the transport's bytes are read to, and their plaintext then
+    /// written over them (`Connection::data_from_wire_in_place`). Zeroed
+    /// once when made; it grows (doubling) only when it holds nothing.
+    scratch: Box<[u8]>,
+    /// A read filled `scratch`: make it larger before the next read.
+    grow: bool,
     gather: Vec<u8>,
 }
 
@@ -98,12 +104,14 @@ impl<IO> TlsStream<IO> {
             sent: 0,
             plain: Vec::new(),
             read: 0,
+            held: 0..0,
             pending: None,
             transport_error: None,
             eof: false,
             finished: false,
             shut: false,
-            scratch: Box::new_uninit_slice(FIRST_READ_SIZE),
+            scratch: vec![0; FIRST_READ_SIZE].into_boxed_slice(),
+            grow: false,
             gather: Vec::new(),
         })
     }
@@ -218,11 +226,23 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
     /// A wiretls error is kept in `pending` (the plaintext before it is
     /// delivered first); a transport error is returned.
     fn poll_receive(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if !self.held.is_empty() {
+            // Not reached by `poll_read`, which reads only once `scratch`'s
+            // plaintext was taken: kept, in order, before the read below
+            // overwrites it.
+            let mut kept = self.scratch[self.held.clone()].to_vec();
+            kept.extend_from_slice(&self.plain[self.read..]);
+            (self.plain, self.read, self.held) = (kept, 0, 0..0);
+        }
+        if self.grow {
+            self.grow = false;
+            self.scratch = vec![0; (self.scratch.len() * 2).min(READ_SIZE)].into_boxed_slice();
+        }
         let capacity = self.scratch.len();
-        let mut buf = ReadBuf::uninit(&mut self.scratch);
+        let mut buf = ReadBuf::new(&mut self.scratch);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut buf))?;
-        let input = buf.filled();
-        if input.is_empty() {
+        let n = buf.filled().len();
+        if n == 0 {
             self.eof = true;
             if let Err(e) = self.conn.wire_eof() {
                 self.pending = Some(e);
@@ -230,15 +250,17 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> TlsStream<IO> {
             return Poll::Ready(Ok(()));
         }
         if self.read == self.plain.len() {
-            self.plain.clear();
+            self.plain = Vec::new();
             self.read = 0;
         }
-        let full = input.len() == capacity;
-        if let Err(e) = self.conn.data_from_wire_into(input, &mut self.plain) {
-            self.pending = Some(e);
-        }
-        if full && capacity < READ_SIZE {
-            self.scratch = Box::new_uninit_slice((capacity * 2).min(READ_SIZE));
+        self.grow = n == capacity && capacity < READ_SIZE;
+        match self.conn.data_from_wire_in_place(&mut self.scratch[..n]) {
+            Ok(received) => {
+                let (head, tail) = received.as_slices();
+                self.held = 0..head.len();
+                self.plain.extend_from_slice(tail);
+            }
+            Err(e) => self.pending = Some(e),
         }
         Poll::Ready(Ok(()))
     }
@@ -312,13 +334,21 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<IO> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        if this.read == this.plain.len() {
+        if this.held.is_empty() && this.read == this.plain.len() {
             if let Some(e) = this.transport_error.take() {
                 return Poll::Ready(Err(e));
             }
         }
         let start = buf.filled().len();
         loop {
+            if !this.held.is_empty() {
+                let n = buf.remaining().min(this.held.len());
+                buf.put_slice(&this.scratch[this.held.start..this.held.start + n]);
+                this.held.start += n;
+                if buf.remaining() == 0 {
+                    return Poll::Ready(Ok(()));
+                }
+            }
             if this.read < this.plain.len() {
                 let n = buf.remaining().min(this.plain.len() - this.read);
                 buf.put_slice(&this.plain[this.read..this.read + n]);
