@@ -35,6 +35,7 @@ pub mod scenarios;
 pub mod skip;
 pub mod static_dispatch;
 pub mod table;
+pub mod unsupported;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -57,7 +58,21 @@ pub fn run_scenario(
     skip::take();
     match divergences::find(client.name(), server.name(), &id) {
         None => {
-            scenario(client, server);
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| scenario(client, server))) {
+                match unsupported::from_payload(&*payload) {
+                    Some(declared) => {
+                        use std::io::Write as _;
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "{id}: UNSUPPORTED (declared) for {} -> {}: {declared}",
+                            client.name(),
+                            server.name()
+                        );
+                        return;
+                    }
+                    None => std::panic::resume_unwind(payload),
+                }
+            }
             if let Some(reason) = skip::take() {
                 // Written to stderr itself, not through eprintln!, which the
                 // test harness captures for passing tests: a skip is shown.
@@ -73,6 +88,13 @@ pub fn run_scenario(
         Some(d) => {
             let outcome = catch_unwind(AssertUnwindSafe(|| scenario(client, server)));
             let payload = match outcome {
+                Err(payload) if unsupported::from_payload(&*payload).is_some() => panic!(
+                    "{id} ends at a declared refusal for {} -> {} ({}), but divergences.txt lists it ({}): remove the line",
+                    client.name(),
+                    server.name(),
+                    unsupported::from_payload(&*payload).map(ToString::to_string).unwrap_or_default(),
+                    d.reason
+                ),
                 Ok(()) => panic!(
                     "{id} passes for {} -> {}, but divergences.txt lists it ({}): remove the line",
                     client.name(),

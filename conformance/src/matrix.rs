@@ -17,6 +17,9 @@ pub struct Cell {
     /// Scenarios that do not apply to the pair, with the reason
     /// ([`crate::skip::skip`]); not counted as passed.
     pub skipped: Vec<(String, String)>,
+    /// Scenarios that ended at an engine's declared refusal
+    /// ([`crate::unsupported`]), with the refusal; not counted as passed.
+    pub unsupported: Vec<(String, String)>,
     /// Listed divergences that still diverge, as their lines say.
     pub diverged: Vec<String>,
     /// Scenarios that failed without a listed divergence, or otherwise than
@@ -50,6 +53,10 @@ pub fn run_pair(client: &dyn Fn() -> Box<dyn Engine>, server: &dyn Fn() -> Box<d
                 None => cell.passed += 1,
             },
             (Ok(()), Some(_)) => cell.fixed.push(id),
+            (Err(panic), None) if crate::unsupported::from_payload(&*panic).is_some() => {
+                let declared = crate::unsupported::from_payload(&*panic).map(ToString::to_string);
+                cell.unsupported.push((id, declared.unwrap_or_default()));
+            }
             (Err(panic), listed) => {
                 let message = wiretls_core::engine::panic_message(&*panic);
                 match listed {
@@ -84,6 +91,9 @@ pub fn markdown(names: &[&str], cells: &[Vec<Cell>]) -> String {
             if !cell.skipped.is_empty() {
                 let _ = write!(text, " + {} skipped", cell.skipped.len());
             }
+            if !cell.unsupported.is_empty() {
+                let _ = write!(text, " + {} unsupported", cell.unsupported.len());
+            }
             if !cell.diverged.is_empty() {
                 let _ = write!(text, " + {} listed", cell.diverged.len());
             }
@@ -106,6 +116,28 @@ pub fn markdown(names: &[&str], cells: &[Vec<Cell>]) -> String {
         out.push_str("\nSkipped (the scenario does not apply to the pair):\n\n");
         for (what, reason) in reasons {
             let _ = writeln!(out, "- {what}: {reason}");
+        }
+    }
+    // Declared refusals, grouped by refusal: which scenarios each ended.
+    let mut refusals: Vec<(String, Vec<String>)> = Vec::new();
+    for (i, row) in cells.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            for (id, declared) in &cell.unsupported {
+                let what = format!("{id} ({} -> {})", names[i], names[j]);
+                match refusals.iter_mut().find(|(d, _)| d == declared) {
+                    Some((_, ids)) => ids.push(what),
+                    None => refusals.push((declared.clone(), vec![what])),
+                }
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        out.push_str(
+            "\nUnsupported (declared): the scenario needs what an engine declares it lacks, and the engine \
+             refused it with that typed `Unsupported` before any byte moved:\n\n",
+        );
+        for (declared, ids) in refusals {
+            let _ = writeln!(out, "- {declared} ({}): {}", ids.len(), ids.join(", "));
         }
     }
     out

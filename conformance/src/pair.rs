@@ -106,8 +106,12 @@ impl Pair {
 
     /// Start a pair with verify callbacks on either side.
     ///
+    /// An engine's declared refusal (an `Unsupported` its capabilities
+    /// list) ends the running scenario as "unsupported (declared)"
+    /// ([`crate::unsupported`]) instead of being returned.
+    ///
     /// # Errors
-    /// Whatever `start` returns on either side.
+    /// Whatever else `start` returns on either side.
     pub fn start(
         client_engine: &dyn Engine,
         client: &ClientTls,
@@ -123,17 +127,19 @@ impl Pair {
                 client_engine,
                 client_out.wire(),
                 wiretls_core::StartOptions::new().verify(Boxed(v)),
-            )?,
-            None => client.start(client_engine, client_out.wire())?,
-        };
+            ),
+            None => client.start(client_engine, client_out.wire()),
+        }
+        .map_err(|e| crate::unsupported::check(client_engine, e))?;
         let server = match server_verify {
             Some(v) => server.start_with(
                 server_engine,
                 server_out.wire(),
                 wiretls_core::StartOptions::new().verify(Boxed(v)),
-            )?,
-            None => server.start(server_engine, server_out.wire())?,
-        };
+            ),
+            None => server.start(server_engine, server_out.wire()),
+        }
+        .map_err(|e| crate::unsupported::check(server_engine, e))?;
         Ok(Self {
             client,
             server,

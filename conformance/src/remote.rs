@@ -167,7 +167,7 @@ struct Caps {
     cipher_suites: Vec<CipherSuite>,
     key_types: Vec<KeyType>,
     groups: Vec<NamedGroup>,
-    flags: [bool; 8],
+    flags: [bool; 14],
     alert_sending: AlertSending,
     verify_alerts: Vec<AlertDescription>,
 }
@@ -299,7 +299,13 @@ fn intern_caps(caps: Caps) -> &'static Capabilities {
         c.session_id,
         c.resumption,
         c.alpn,
-        _,
+        c.verify_callback,
+        c.server_certificate_stores,
+        c.client_auth,
+        c.client_certificate_roots,
+        c.cipher_suite_selection,
+        c.group_selection,
+        c.peer_chain,
     ] = caps.flags;
     c.alert_sending = caps.alert_sending;
     c.verify_alerts = Box::leak(caps.verify_alerts.into_boxed_slice());
@@ -830,7 +836,13 @@ fn caps_of(c: &Capabilities) -> Caps {
             c.session_id,
             c.resumption,
             c.alpn,
-            false,
+            c.verify_callback,
+            c.server_certificate_stores,
+            c.client_auth,
+            c.client_certificate_roots,
+            c.cipher_suite_selection,
+            c.group_selection,
+            c.peer_chain,
         ],
         alert_sending: c.alert_sending,
         verify_alerts: c.verify_alerts.to_vec(),

@@ -32,6 +32,8 @@ pub struct ClientTls {
 #[derive(Clone)]
 struct Common {
     cipher_suites: Vec<CipherSuite>,
+    /// `with_cipher_suites` was called.
+    suites_chosen: bool,
     versions: Vec<ProtocolVersion>,
     groups: Option<Vec<NamedGroup>>,
     alpn_protocols: Vec<Vec<u8>>,
@@ -46,6 +48,7 @@ impl Default for Common {
                 .copied()
                 .filter(|s| s.info().key_exchange != KeyExchange::Dhe)
                 .collect(),
+            suites_chosen: false,
             versions: ProtocolVersion::ALL.to_vec(),
             groups: None,
             alpn_protocols: Vec::new(),
@@ -114,6 +117,7 @@ macro_rules! common_accessors {
         /// [`CipherSuite::ALL`](crate::CipherSuite::ALL).
         pub fn with_cipher_suites(mut self, suites: &[CipherSuite]) -> Self {
             self.common.cipher_suites = suites.to_vec();
+            self.common.suites_chosen = true;
             self.common.prepared = Prepared::default();
             self
         }
@@ -152,6 +156,14 @@ macro_rules! common_accessors {
         /// The configured cipher suites, in preference order.
         pub fn cipher_suites(&self) -> &[CipherSuite] {
             &self.common.cipher_suites
+        }
+
+        /// Whether the suites were chosen (`with_cipher_suites` was called)
+        /// rather than left at the default: an engine that cannot choose
+        /// what it offers refuses a choice
+        /// ([`Feature::CipherSuiteSelection`](crate::Feature::CipherSuiteSelection)).
+        pub fn cipher_suites_chosen(&self) -> bool {
+            self.common.suites_chosen
         }
 
         /// The configured suites that belong to an enabled version.

@@ -703,6 +703,19 @@ pub enum Feature {
     VerifyAlert(AlertDescription),
     /// Checking a chain outside a handshake ([`Engine::check_chain`](crate::Engine::check_chain)).
     ChainCheck,
+    /// The verify callback (the seed's `verify_callback`).
+    VerifyCallback,
+    /// A server certificate source other than one fixed chain (SNI stores,
+    /// the application's own [`ServerCertificates`](crate::ServerCertificates)).
+    ServerCertificateStore,
+    /// A server asking clients for certificates ([`ClientAuth`](crate::ClientAuth)).
+    ClientAuth,
+    /// Choosing the cipher suites offered.
+    CipherSuiteSelection,
+    /// Choosing the key-exchange groups offered.
+    GroupSelection,
+    /// ALPN.
+    Alpn,
     /// A chain check without the piece named here (for example "a server
     /// name": a server chain checked without a name).
     ChainCheckWithout(
@@ -734,6 +747,14 @@ impl fmt::Display for Feature {
             Self::ResumptionReport => f.write_str("reporting resumption"),
             Self::VerifyAlert(a) => write!(f, "sending {a} from the verify callback"),
             Self::ChainCheck => f.write_str("checking a chain outside a handshake"),
+            Self::VerifyCallback => f.write_str("a verify callback"),
+            Self::ServerCertificateStore => {
+                f.write_str("a server certificate store other than one fixed chain (SNI, the application's own)")
+            }
+            Self::ClientAuth => f.write_str("asking clients for certificates"),
+            Self::CipherSuiteSelection => f.write_str("choosing the cipher suites"),
+            Self::GroupSelection => f.write_str("choosing the key-exchange groups"),
+            Self::Alpn => f.write_str("ALPN"),
             Self::ChainCheckWithout(what) => write!(f, "checking a chain without {what}"),
             Self::NewerSetting(what) => write!(f, "{what} (newer than the engine)"),
         }

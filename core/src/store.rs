@@ -22,6 +22,16 @@ pub trait ServerCertificates: Send + Sync {
         server_name: Option<&str>,
         callback: CertificateChainCallback,
     );
+
+    /// The one chain this source gives every client, whatever name it
+    /// asks for, if it is fixed: [`ServerCertificateChain`] says so. An
+    /// engine that cannot ask a store during the handshake (native-tls)
+    /// takes this chain when the connection starts, and refuses a source
+    /// without one ([`Feature::ServerCertificateStore`](crate::Feature::ServerCertificateStore)).
+    /// The default: `None`.
+    fn fixed_chain(&self) -> Option<&CertificateChain> {
+        None
+    }
 }
 
 /// The client's source of its own certificate chain (the seed's
@@ -467,6 +477,10 @@ impl ServerCertificates for ServerCertificateChain {
     ) {
         // A fresh callback cannot have been answered; nothing to report.
         let _ = callback.answer(Some(self.chain.clone()));
+    }
+
+    fn fixed_chain(&self) -> Option<&CertificateChain> {
+        Some(&self.chain)
     }
 }
 

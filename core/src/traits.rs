@@ -348,6 +348,27 @@ pub struct Capabilities {
     pub resumption: bool,
     /// Whether ALPN works.
     pub alpn: bool,
+    /// Whether the verify callback can be given (`StartOptions::verify`).
+    pub verify_callback: bool,
+    /// Whether a server can take its chains from any [`ServerCertificates`](crate::ServerCertificates)
+    /// (SNI, the application's own store); without it, only a source with a
+    /// [`fixed_chain`](crate::ServerCertificates::fixed_chain) works.
+    pub server_certificate_stores: bool,
+    /// Whether a server can ask clients for certificates ([`ClientAuth`](crate::ClientAuth)).
+    pub client_auth: bool,
+    /// Whether a client's [`ClientCertificateStore`](crate::ClientCertificateStore)
+    /// is asked during the handshake, with the CA names of the server's
+    /// CertificateRequest; without it, the store is asked for its default
+    /// chain when the connection starts, and must answer then.
+    pub client_certificate_roots: bool,
+    /// Whether the cipher suites offered can be chosen at all
+    /// ([`ClientTls::with_cipher_suites`](crate::ClientTls::with_cipher_suites)).
+    pub cipher_suite_selection: bool,
+    /// Whether the key-exchange groups offered can be chosen.
+    pub group_selection: bool,
+    /// Whether [`Connection::peer_certificates`](crate::Connection::peer_certificates)
+    /// holds the peer's whole chain (without it: its leaf only).
+    pub peer_chain: bool,
 }
 
 impl Capabilities {
@@ -368,6 +389,13 @@ impl Capabilities {
         session_id: false,
         resumption: false,
         alpn: false,
+        verify_callback: false,
+        server_certificate_stores: false,
+        client_auth: false,
+        client_certificate_roots: false,
+        cipher_suite_selection: false,
+        group_selection: false,
+        peer_chain: false,
     };
 
     /// Whether this engine offers `suite`.
@@ -385,6 +413,36 @@ impl Capabilities {
                 alert.level == crate::AlertLevel::Fatal || alert.description == AlertDescription::CLOSE_NOTIFY
             }
             AlertSending::CloseNotifyOnly => alert.description == AlertDescription::CLOSE_NOTIFY,
+        }
+    }
+
+    /// Whether this engine can do `feature` (each [`Feature`](crate::Feature)
+    /// read from the declaration it belongs to): an engine answers a
+    /// feature this gives `false` for with [`Error::Unsupported`].
+    #[must_use]
+    pub fn supports(&self, feature: &crate::Feature) -> bool {
+        use crate::Feature as F;
+        match feature {
+            F::SendAlert(a) => self.can_send(Alert::fatal(*a)),
+            F::LaterClientCertificateAnswer => self.later_client_certificate_answer,
+            F::LaterServerCertificateAnswer => self.later_server_certificate_answer,
+            F::DhParams => self.dh_params,
+            F::Tls13SuiteSelection => self.tls13_suite_selection,
+            F::CipherSuite(s) => self.offers_suite(*s),
+            F::Version(v) => self.versions.contains(v),
+            F::Group(g) => self.groups.contains(g),
+            F::KeyType(k) => self.key_types.contains(k),
+            F::SessionId => self.session_id,
+            F::ResumptionReport => self.resumption,
+            F::VerifyAlert(a) => self.verify_alerts.contains(a),
+            F::VerifyCallback => self.verify_callback,
+            F::ServerCertificateStore => self.server_certificate_stores,
+            F::ClientAuth => self.client_auth,
+            F::CipherSuiteSelection => self.cipher_suite_selection,
+            F::GroupSelection => self.group_selection,
+            F::Alpn => self.alpn,
+            // Not declared field by field: engines answer them per check.
+            F::ChainCheck | F::ChainCheckWithout(_) | F::NewerSetting(_) => false,
         }
     }
 

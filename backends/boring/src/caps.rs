@@ -46,6 +46,13 @@ const fn caps() -> Capabilities {
     c.session_id = true;
     c.resumption = true;
     c.alpn = true;
+    c.verify_callback = true;
+    c.server_certificate_stores = true;
+    c.client_auth = true;
+    c.client_certificate_roots = true;
+    c.cipher_suite_selection = true;
+    c.group_selection = true;
+    c.peer_chain = true;
     c
 }
 
