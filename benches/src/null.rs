@@ -15,6 +15,7 @@ const fn caps() -> Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = "null";
     c.versions = ProtocolVersion::ALL;
+    c.server_versions = c.versions;
     c.cipher_suites = CipherSuite::ALL;
     c.key_types = KeyType::COMMON;
     c.groups = &[NamedGroup::X25519, NamedGroup::X25519MLKEM768, NamedGroup::SECP256R1];

@@ -164,6 +164,7 @@ struct Info {
 struct Caps {
     engine: String,
     versions: Vec<ProtocolVersion>,
+    server_versions: Vec<ProtocolVersion>,
     cipher_suites: Vec<CipherSuite>,
     key_types: Vec<KeyType>,
     groups: Vec<NamedGroup>,
@@ -288,6 +289,7 @@ fn intern_caps(caps: Caps) -> &'static Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = wiretls_core::engine::interned::intern(&caps.engine);
     c.versions = leak(caps.versions);
+    c.server_versions = leak(caps.server_versions);
     c.cipher_suites = Box::leak(caps.cipher_suites.into_boxed_slice());
     c.key_types = Box::leak(caps.key_types.into_boxed_slice());
     c.groups = Box::leak(caps.groups.into_boxed_slice());
@@ -825,6 +827,7 @@ fn caps_of(c: &Capabilities) -> Caps {
     Caps {
         engine: c.engine.to_owned(),
         versions: c.versions.to_vec(),
+        server_versions: c.server_versions.to_vec(),
         cipher_suites: c.cipher_suites.to_vec(),
         key_types: c.key_types.to_vec(),
         groups: c.groups.to_vec(),

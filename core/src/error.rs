@@ -691,6 +691,8 @@ pub enum Feature {
     CipherSuite(CipherSuite),
     /// This protocol version.
     Version(ProtocolVersion),
+    /// This protocol version on the server side.
+    ServerVersion(ProtocolVersion),
     /// This key-exchange group.
     Group(NamedGroup),
     /// This certificate key type.
@@ -741,6 +743,7 @@ impl fmt::Display for Feature {
             Self::Tls13SuiteSelection => f.write_str("choosing TLS 1.3 cipher suites"),
             Self::CipherSuite(s) => write!(f, "the cipher suite {s}"),
             Self::Version(v) => write!(f, "{v}"),
+            Self::ServerVersion(v) => write!(f, "{v} as a server"),
             Self::Group(g) => write!(f, "the group {g}"),
             Self::KeyType(k) => write!(f, "{k:?} keys"),
             Self::SessionId => f.write_str("reporting the session id"),

@@ -324,6 +324,9 @@ pub struct Capabilities {
     pub engine: &'static str,
     /// The versions it negotiates.
     pub versions: &'static [ProtocolVersion],
+    /// The versions it negotiates as a server (a subset of `versions`;
+    /// native-tls's server on OpenSSL has no TLS 1.3).
+    pub server_versions: &'static [ProtocolVersion],
     /// The cipher suites it offers (a subset of [`CipherSuite::ALL`]).
     pub cipher_suites: &'static [CipherSuite],
     /// The certificate key types it can use and verify.
@@ -377,6 +380,7 @@ impl Capabilities {
     pub const NONE: Self = Self {
         engine: "",
         versions: &[],
+        server_versions: &[],
         cipher_suites: &[],
         key_types: &[],
         groups: &[],
@@ -430,6 +434,7 @@ impl Capabilities {
             F::Tls13SuiteSelection => self.tls13_suite_selection,
             F::CipherSuite(s) => self.offers_suite(*s),
             F::Version(v) => self.versions.contains(v),
+            F::ServerVersion(v) => self.server_versions.contains(v),
             F::Group(g) => self.groups.contains(g),
             F::KeyType(k) => self.key_types.contains(k),
             F::SessionId => self.session_id,

@@ -34,6 +34,7 @@ const fn caps() -> Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = "boring";
     c.versions = ProtocolVersion::ALL;
+    c.server_versions = c.versions;
     c.cipher_suites = SUITES;
     c.key_types = &[KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519, KeyType::Rsa];
     c.groups = &[G::X25519MLKEM768, G::X25519, G::SECP256R1, G::SECP384R1, G::SECP521R1];

@@ -22,6 +22,10 @@ const fn caps() -> Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = "native-tls";
     c.versions = ProtocolVersion::ALL;
+    // native-tls's acceptor starts from rust-openssl's Mozilla
+    // "intermediate" v4 profile, which sets NO_TLSV1_3; its builder cannot
+    // clear it.
+    c.server_versions = &[ProtocolVersion::Tls12];
     c.cipher_suites = SUITES;
     c.key_types = &[KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519, KeyType::Rsa];
     c.groups = &[G::X25519, G::SECP256R1, G::SECP384R1, G::SECP521R1, G::X448];

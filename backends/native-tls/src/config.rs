@@ -143,6 +143,13 @@ pub(crate) fn server(tls: &ServerTls, context: &SessionContext) -> Result<TlsAcc
     if !matches!(tls.client_auth(), ClientAuth::None) {
         return Err(unsupported(Feature::ClientAuth));
     }
+    if let Some(v) = tls.versions().iter().find(|v| !CAPABILITIES.server_versions.contains(v)) {
+        // Refused only when it is all that is enabled: a server with TLS 1.2
+        // and 1.3 enabled negotiates TLS 1.2.
+        if !tls.versions().iter().any(|v| CAPABILITIES.server_versions.contains(v)) {
+            return Err(unsupported(Feature::ServerVersion(*v)));
+        }
+    }
     let Some(chain) = tls.certificates().fixed_chain() else {
         return Err(unsupported(Feature::ServerCertificateStore));
     };

@@ -34,10 +34,11 @@ pub(crate) fn translate(
             Error::PeerCertificate { problem, alert_sent: alert_sent(Some(problem.alert())), detail: None }
         }
         // The alert seen in the clear names the fault as the library judged it.
-        Fault::BadData(_) | Fault::Unknown if sent.is_some() => {
+        Fault::BadData(_) | Fault::Internal | Fault::Unknown if sent.is_some() => {
             Error::BadTlsData { kind: sent.map_or(BadData::Other, BadData::from_alert), alert_sent: sent }
         }
         Fault::BadData(kind) => Error::BadTlsData { kind, alert_sent: alert_sent(kind.alert()) },
+        Fault::Internal => Error::BadTlsData { kind: BadData::Other, alert_sent: alert_sent(Some(A::INTERNAL_ERROR)) },
         Fault::Unknown => engine_error(e),
     }
 }
@@ -51,6 +52,10 @@ pub(crate) enum Fault {
     Certificate(P),
     /// The peer's bytes were wrong.
     BadData(BadData),
+    /// The library failed on the peer's bytes in a way it calls internal
+    /// (OpenSSL: a protected record too short for its cipher); it sends
+    /// `internal_error`.
+    Internal,
     /// Nothing wiretls can name.
     Unknown,
 }
@@ -68,6 +73,9 @@ mod platform {
 
     /// Reason codes of received alerts: `SSL_AD_REASON_OFFSET` plus the alert.
     const ALERT_REASON_OFFSET: c_int = 1000;
+    /// `ERR_R_INTERNAL_ERROR` (259 with the fatal and common flags): libssl
+    /// raises it only with `SSLfatal(s, SSL_AD_INTERNAL_ERROR, ..)`.
+    const INTERNAL_ERROR: c_int = 259 | 1 << 18 | 2 << 18;
     /// `SSL_R_CERTIFICATE_VERIFY_FAILED`.
     const CERTIFICATE_VERIFY_FAILED: c_int = 134;
     /// `SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC`.
@@ -128,7 +136,11 @@ mod platform {
             r if ILLEGAL.contains(&r) => Some(BadData::IllegalParameter),
             _ => None,
         });
-        kind.map_or(Fault::Unknown, Fault::BadData)
+        match kind {
+            Some(kind) => Fault::BadData(kind),
+            None if reasons.contains(&INTERNAL_ERROR) => Fault::Internal,
+            None => Fault::Unknown,
+        }
     }
 
     /// The verification problem named at the end of native-tls's message

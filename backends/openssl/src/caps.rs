@@ -22,6 +22,7 @@ const fn caps() -> Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = "openssl";
     c.versions = ProtocolVersion::ALL;
+    c.server_versions = c.versions;
     c.cipher_suites = CipherSuite::ALL;
     c.key_types = &[KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519, KeyType::Rsa];
     c.groups = &[

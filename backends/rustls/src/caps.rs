@@ -37,6 +37,7 @@ const fn caps(engine: &'static str, groups: &'static [G]) -> Capabilities {
     let mut c = Capabilities::NONE;
     c.engine = engine;
     c.versions = ProtocolVersion::ALL;
+    c.server_versions = c.versions;
     c.cipher_suites = SUITES;
     c.key_types = &[KeyType::EcdsaP256, KeyType::EcdsaP384, KeyType::Ed25519, KeyType::Rsa];
     c.groups = groups;

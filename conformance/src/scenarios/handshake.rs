@@ -3,7 +3,7 @@
 
 use wiretls_core::{CipherSuite, Engine, Error, Feature, KeyExchange, ProtocolVersion};
 
-use super::{assert_alert, ders};
+use super::{assert_alert, ders, received_ders};
 use crate::fixtures;
 use crate::pair::Pair;
 use crate::table::{both_offer, TABLE};
@@ -50,7 +50,7 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
             assert!(info.handshake_complete);
         }
         let sent = fixtures::server_chain(row.key);
-        assert_eq!(ders(pair.client.peer_certificates()), ders(sent.certificates()), "{row:?}: chain");
+        assert_eq!(ders(pair.client.peer_certificates()), received_ders(client, sent.certificates()), "{row:?}: chain");
         assert!(pair.server.peer_certificates().is_empty());
         assert_eq!(pair.client.info().key_exchange_group, pair.server.info().key_exchange_group);
         ran += 1;
@@ -71,6 +71,12 @@ pub fn tls13_suite_selection(client: &dyn Engine, server: &dyn Engine) {
         match (engine.capabilities().tls13_suite_selection, started) {
             (true, Ok(())) => {}
             (false, Err(Error::Unsupported { engine: name, feature: Feature::Tls13SuiteSelection })) => {
+                assert_eq!(name, engine.name());
+            }
+            // An engine that cannot choose any suite says so.
+            (false, Err(Error::Unsupported { engine: name, feature: Feature::CipherSuiteSelection }))
+                if !engine.capabilities().cipher_suite_selection =>
+            {
                 assert_eq!(name, engine.name());
             }
             (declared, other) => panic!("{}: declared {declared}, got {other:?}", engine.name()),
@@ -131,6 +137,12 @@ pub fn unsupported_suites_are_refused(client: &dyn Engine, server: &dyn Engine) 
                 Err(Error::Unsupported { engine: name, feature: Feature::CipherSuite(s) }) => {
                     assert_eq!(name, caps.engine);
                     assert_eq!(s, *suite);
+                }
+                // An engine that cannot choose suites refuses every choice.
+                Err(Error::Unsupported { engine: name, feature: Feature::CipherSuiteSelection })
+                    if !caps.cipher_suite_selection =>
+                {
+                    assert_eq!(name, caps.engine);
                 }
                 other => panic!("{suite:?} on {}: expected Unsupported, got {other:?}", caps.engine),
             }

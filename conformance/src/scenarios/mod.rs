@@ -42,11 +42,19 @@ pub fn ders(chain: &[Certificate]) -> Vec<Vec<u8>> {
     chain.iter().map(|c| c.der().to_vec()).collect()
 }
 
+/// `chain` as `receiver` reports it from its peer: the whole chain, or its
+/// leaf alone where the engine declares that it reports only the leaf
+/// ([`Capabilities::peer_chain`](wiretls_core::Capabilities::peer_chain)).
+pub fn received_ders(receiver: &dyn wiretls_core::Engine, chain: &[Certificate]) -> Vec<Vec<u8>> {
+    let reported = if receiver.capabilities().peer_chain { chain } else { &chain[..chain.len().min(1)] };
+    ders(reported)
+}
+
 /// The versions both engines negotiate, oldest first.
 pub fn common_versions(
     client: &dyn wiretls_core::Engine,
     server: &dyn wiretls_core::Engine,
 ) -> Vec<ProtocolVersion> {
-    let s = server.capabilities().versions;
+    let s = server.capabilities().server_versions;
     client.capabilities().versions.iter().copied().filter(|v| s.contains(v)).collect()
 }

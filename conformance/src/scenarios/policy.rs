@@ -154,8 +154,11 @@ fn run(
     refused: Option<CertificateProblem>,
     handshake: bool,
 ) {
-    let checked =
-        client.check_chain(&ChainCheck::new(&trust, chain.certificates()).with_peer_name(peer_name(name)));
+    // An engine that cannot check a chain outside a handshake ends the
+    // scenario at its refusal (wiretls's policy runs inside its check).
+    let checked = client
+        .check_chain(&ChainCheck::new(&trust, chain.certificates()).with_peer_name(peer_name(name)))
+        .map_err(|e| crate::unsupported::check(client, e));
     match (refused, &checked) {
         (None, Ok(())) => {}
         (Some(problem), Err(Error::PeerCertificate { problem: got, alert_sent: None, detail })) => {

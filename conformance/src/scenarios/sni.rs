@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use wiretls_core::{AlertDescription as A, Engine, Error, ServerTls, SniServerCertificates};
 
-use super::{assert_alert, ders};
+use super::{assert_alert, ders, received_ders};
 use crate::fixtures;
 use crate::pair::Pair;
 
@@ -21,7 +21,7 @@ fn sends(client: &dyn Engine, server: &dyn Engine, name: &str, with_default: boo
     pair.handshake();
     assert_eq!(
         ders(pair.client.peer_certificates()),
-        ders(fixtures::chain(fixture).certificates()),
+        received_ders(client, fixtures::chain(fixture).certificates()),
         "{name}"
     );
     let seen = pair.server.info().server_name.clone();

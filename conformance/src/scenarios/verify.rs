@@ -85,6 +85,11 @@ fn veto(client: &dyn Engine, server: &dyn Engine, reject: Reject) -> A {
 /// A veto naming any alert the engine declares sends exactly that alert;
 /// the client is invalidated.
 pub fn veto_sends_alert_and_invalidates(client: &dyn Engine, server: &dyn Engine) {
+    if !client.capabilities().verify_callback {
+        // Ends at the engine's declared refusal of the callback.
+        veto(client, server, Reject::new());
+        panic!("{} declares no verify callback, but took one", client.name());
+    }
     let declared = client.capabilities().verify_alerts;
     assert!(declared.len() >= 3, "{} declares too few veto alerts", client.name());
     for alert in declared {
