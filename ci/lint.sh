@@ -3,8 +3,8 @@
 # (packages that link OpenSSL and BoringSSL can never share one build).
 set -euo pipefail
 cargo fmt --all -- --check
-packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-boring wiretls-conformance wiretls-conformance-openssl
-    wiretls-conformance-boring wiretls wiretls-bench wiretls-bench-openssl wiretls-bench-boring wiretls-tokio
+packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-boring wiretls-native-tls wiretls-conformance wiretls-conformance-openssl
+    wiretls-conformance-native-tls     wiretls-conformance-boring wiretls wiretls-bench wiretls-bench-openssl wiretls-bench-boring wiretls-tokio
     wiretls-tokio-boring wiretls-cli wiretls-testpki wiretls-fuzz wiretls-fuzz-common wiretls-fuzz-boring)
 # Every package, in one invocation each: the same feature unification as the
 # test build, so BoringSSL is not built again (clippy and rustdoc do not
@@ -22,3 +22,10 @@ if cargo check -p wiretls --features openssl,boring --locked 2>target/both-engin
     echo "wiretls compiled with both openssl and boring"; exit 1
 fi
 grep -q "cannot be enabled together" target/both-engines.log
+
+# ... and native-tls (OpenSSL on Linux) with BoringSSL.
+echo "== wiretls --features native-tls,boring must not compile"
+if cargo check -p wiretls --features native-tls,boring --locked 2>target/native-and-boring.log; then
+    echo "wiretls compiled with both native-tls and boring"; exit 1
+fi
+grep -q "cannot be enabled together" target/native-and-boring.log

@@ -47,6 +47,9 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
     for v in ProtocolVersion::ALL {
         row(&v.to_string(), &|c| yes(c.versions.contains(v)).into());
     }
+    for v in ProtocolVersion::ALL {
+        row(&format!("{v} as a server"), &|c| yes(c.server_versions.contains(v)).into());
+    }
     for s in CipherSuite::ALL {
         row(s.name(), &|c| yes(c.offers_suite(*s)).into());
     }
@@ -54,9 +57,17 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
         row(&format!("{k:?} certificates"), &|c| yes(c.key_types.contains(k)).into());
     }
     row("key-exchange groups", &|c| list(c.groups));
+    row("choosing cipher suites", &|c| yes(c.cipher_suite_selection).into());
     row("choosing TLS 1.3 suites", &|c| yes(c.tls13_suite_selection).into());
+    row("choosing groups", &|c| yes(c.group_selection).into());
     row("dh_params (DHE)", &|c| yes(c.dh_params).into());
+    row("verify callback", &|c| yes(c.verify_callback).into());
+    row("SNI and other ServerCertificates (not one fixed chain)", &|c| yes(c.server_certificate_stores).into());
     row("ServerCertificates answering later", &|c| yes(c.later_server_certificate_answer).into());
+    row("server asking for client certificates", &|c| yes(c.client_auth).into());
+    row("ClientCertificateStore asked with the server's CA names", &|c| {
+        if c.client_certificate_roots { "yes" } else { "no (asked for its default chain at start)" }.into()
+    });
     row("ClientCertificateStore answering later", &|c| yes(c.later_client_certificate_answer).into());
     row("send_alert", &|c| {
         match c.alert_sending {
@@ -69,6 +80,9 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
     });
     row("verify-callback veto alerts", &|c| {
         c.verify_alerts.iter().map(|a| a.name().unwrap_or("?")).collect::<Vec<_>>().join(", ")
+    });
+    row("peer's whole chain reported", &|c| {
+        if c.peer_chain { "yes" } else { "no (the leaf only)" }.into()
     });
     row("session id reported", &|c| yes(c.session_id).into());
     row("resumption", &|c| yes(c.resumption).into());

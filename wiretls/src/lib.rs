@@ -11,10 +11,12 @@
 //! | `rustls-ring` | `rustls-ring` | `wiretls-rustls` with *ring* |
 //! | `openssl` | `openssl` | `wiretls-openssl` over the system's OpenSSL 3 |
 //! | `boring` | `boring` | `wiretls-boring` over BoringSSL |
+//! | `native-tls` | `native-tls` | `wiretls-native-tls`: the platform's TLS (OpenSSL on Linux) |
 //!
 //! `openssl` and `boring` cannot be enabled together: OpenSSL and BoringSSL
 //! export the same C symbols, and a binary linking both calls one of them
-//! where it meant the other (or fails to link). Build one binary per engine
+//! where it meant the other (or fails to link). On Linux native-tls is
+//! OpenSSL, so `native-tls` and `boring` cannot be enabled together either. Build one binary per engine
 //! and run the other in a separate process (the conformance suite's
 //! `remote` module shows how a sans-IO connection makes that easy).
 //!
@@ -62,6 +64,15 @@ compile_error!(
      other engine in another process if you need both (see wiretls-conformance's `remote` module)."
 );
 
+#[cfg(all(feature = "native-tls", feature = "boring", not(any(target_os = "windows", target_vendor = "apple"))))]
+compile_error!(
+    "wiretls: the `native-tls` and `boring` features cannot be enabled together here. On this platform \
+     native-tls is OpenSSL underneath, and OpenSSL and BoringSSL export the same symbols (SSL_new, ...), \
+     so one binary cannot link both: the link fails, or silently calls BoringSSL where OpenSSL was meant. \
+     Enable one of them per binary, and run the other engine in another process if you need both (see \
+     wiretls-conformance's `remote` module)."
+);
+
 pub use wiretls_core::*;
 
 pub mod blocking;
@@ -77,10 +88,13 @@ pub use wiretls_openssl::OpensslEngine;
 #[cfg(feature = "boring")]
 pub use wiretls_boring::BoringEngine;
 
+#[cfg(feature = "native-tls")]
+pub use wiretls_native_tls::NativeTlsEngine;
+
 /// Every engine compiled in, the default first.
 #[must_use]
 pub fn engines() -> Vec<Box<dyn Engine>> {
-    let engines: [Option<Box<dyn Engine>>; 4] = [
+    let engines: [Option<Box<dyn Engine>>; 5] = [
         #[cfg(feature = "rustls")]
         Some(Box::new(RustlsEngine::aws_lc_rs())),
         #[cfg(not(feature = "rustls"))]
@@ -96,6 +110,10 @@ pub fn engines() -> Vec<Box<dyn Engine>> {
         #[cfg(feature = "boring")]
         Some(Box::new(BoringEngine::new())),
         #[cfg(not(feature = "boring"))]
+        None,
+        #[cfg(feature = "native-tls")]
+        Some(Box::new(NativeTlsEngine::new())),
+        #[cfg(not(feature = "native-tls"))]
         None,
     ];
     engines.into_iter().flatten().collect()

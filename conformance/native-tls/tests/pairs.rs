@@ -29,3 +29,22 @@ mod openssl_x_native_tls {
     use super::*;
     wiretls_conformance::conformance_tests!(OpensslEngine::new(), NativeTlsEngine::new());
 }
+
+/// `start_static` over native-tls, and native-tls <-> rustls and openssl:
+/// the same outcome as through `&dyn Engine`.
+#[test]
+fn static_dispatch_matches_dynamic() {
+    wiretls_conformance::static_dispatch::check(&NativeTlsEngine::new(), &NativeTlsEngine::new());
+    wiretls_conformance::static_dispatch::check(&NativeTlsEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::static_dispatch::check(&RustlsEngine::default(), &NativeTlsEngine::new());
+    wiretls_conformance::static_dispatch::check(&NativeTlsEngine::new(), &OpensslEngine::new());
+}
+
+/// `data_from_wire_in_place` over native-tls: the same data and faults as
+/// `data_from_wire`.
+#[test]
+fn in_place_matches_data_from_wire() {
+    wiretls_conformance::in_place::check(&NativeTlsEngine::new(), &NativeTlsEngine::new());
+    wiretls_conformance::in_place::check(&NativeTlsEngine::new(), &RustlsEngine::default());
+    wiretls_conformance::in_place::check(&RustlsEngine::default(), &NativeTlsEngine::new());
+}
