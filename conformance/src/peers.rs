@@ -177,7 +177,10 @@ impl Tcp {
         };
         stream.set_nonblocking(false).expect("blocking stream");
         let out = Outbox::new();
-        let conn = tls.start(engine, out.wire()).expect("start the server");
+        let conn = tls
+            .start(engine, out.wire())
+            .map_err(|e| crate::unsupported::check(engine, e))
+            .expect("start the server");
         Self::new(conn, stream, out)
     }
 

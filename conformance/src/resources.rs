@@ -148,6 +148,16 @@ pub fn server_attacks(engine: &dyn Engine) -> Vec<Measurement> {
     all
 }
 
+/// The newest version `engine` negotiates as a server, as rustls names it
+/// (native-tls's server has no TLS 1.3).
+fn newest_server_version(engine: &dyn Engine) -> &'static rustls::SupportedProtocolVersion {
+    if engine.capabilities().server_versions.contains(&wiretls_core::ProtocolVersion::Tls13) {
+        &rustls::version::TLS13
+    } else {
+        &rustls::version::TLS12
+    }
+}
+
 /// A rustls client in memory against a server of `engine`, past the
 /// handshake.
 /// The attacking client is made before the heap is read, so that only its
@@ -159,8 +169,8 @@ fn session(engine: &dyn Engine) -> (usize, Connection, Outbox, rustls::ClientCon
     }
     let config =
         rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-            .with_protocol_versions(&[&rustls::version::TLS13])
-            .expect("TLS 1.3")
+            .with_protocol_versions(&[newest_server_version(engine)])
+            .expect("the version")
             .with_root_certificates(roots)
             .with_no_client_auth();
     let name = ServerName::try_from(crate::differential::attacks::SERVER_NAME).expect("name");

@@ -45,3 +45,18 @@ pub fn check(engine: &dyn Engine, error: Error) -> Error {
 pub fn from_payload(payload: &(dyn std::any::Any + Send)) -> Option<&Declared> {
     payload.downcast_ref::<Declared>()
 }
+
+/// Run `test`; where it ends at a [`Declared`] refusal, say so on stderr
+/// (shown for passing tests) and return: the refusal was the outcome.
+/// Any other panic goes on.
+pub fn run(name: &str, test: impl FnOnce()) {
+    if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(test)) {
+        match from_payload(&*payload) {
+            Some(declared) => {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr(), "{name}: UNSUPPORTED (declared): {declared}");
+            }
+            None => std::panic::resume_unwind(payload),
+        }
+    }
+}
