@@ -113,7 +113,8 @@ impl Chain {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 struct Common {
     id: u64,
-    suites: Vec<CipherSuite>,
+    /// `None`: the default suites (not chosen with `with_cipher_suites`).
+    suites: Option<Vec<CipherSuite>>,
     versions: Vec<ProtocolVersion>,
     groups: Option<Vec<NamedGroup>>,
     alpn: Vec<Vec<u8>>,
@@ -135,6 +136,10 @@ enum Config {
         client_auth: u8,
         client_trust: Vec<Vec<u8>>,
         ca_names: bool,
+        /// The one chain of a fixed source (certificates, key), sent along
+        /// for engines that take it at start (native-tls); other sources
+        /// are asked through the proxy store.
+        fixed_chain: Option<(Vec<Vec<u8>>, Vec<u8>)>,
     },
 }
 
@@ -443,14 +448,14 @@ impl RemoteEngine {
 
 fn common(
     id: u64,
-    suites: &[CipherSuite],
+    suites: Option<&[CipherSuite]>,
     versions: &[ProtocolVersion],
     groups: Option<&[NamedGroup]>,
     alpn: &[Vec<u8>],
 ) -> Common {
     Common {
         id,
-        suites: suites.to_vec(),
+        suites: suites.map(<[_]>::to_vec),
         versions: versions.to_vec(),
         groups: groups.map(<[_]>::to_vec),
         alpn: alpn.to_vec(),
@@ -470,7 +475,7 @@ impl Engine for RemoteEngine {
         let config = Config::Client {
             common: common(
                 tls.prepared().id(),
-                tls.cipher_suites(),
+                tls.cipher_suites_chosen().then(|| tls.cipher_suites()),
                 tls.versions(),
                 tls.groups(),
                 tls.alpn_protocols(),
@@ -499,7 +504,7 @@ impl Engine for RemoteEngine {
         let config = Config::Server {
             common: common(
                 tls.prepared().id(),
-                tls.cipher_suites(),
+                tls.cipher_suites_chosen().then(|| tls.cipher_suites()),
                 tls.versions(),
                 tls.groups(),
                 tls.alpn_protocols(),
@@ -508,6 +513,10 @@ impl Engine for RemoteEngine {
             client_auth,
             client_trust,
             ca_names: tls.client_ca_names(),
+            fixed_chain: tls
+                .certificates()
+                .fixed_chain()
+                .map(|c| (ders(c.certificates()), c.private_key().secret_der().to_vec())),
         };
         self.start(config, StoreRef::Server(Arc::clone(tls.certificates())), context, Side::Server)
     }
@@ -770,10 +779,12 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
         Config::Client { common, server_hostname, trust, store, resumption } => {
             let (suites, versions, groups, alpn) = apply_common(common);
             let mut tls = ClientTls::new(server_hostname.clone())?
-                .with_cipher_suites(&suites)
                 .with_versions(&versions)?
                 .with_alpn_protocols(&alpn)?
                 .with_resumption(*resumption);
+            if let Some(suites) = suites {
+                tls = tls.with_cipher_suites(&suites);
+            }
             if let Some(groups) = groups {
                 tls = tls.with_groups(&groups);
             }
@@ -785,13 +796,22 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
             }
             Ok(Built::Client(tls))
         }
-        Config::Server { common, dh_params, client_auth, client_trust, ca_names } => {
+        Config::Server { common, dh_params, client_auth, client_trust, ca_names, fixed_chain } => {
             let (suites, versions, groups, alpn) = apply_common(common);
-            let mut tls = ServerTls::new(Arc::new(ProxyStore(Arc::clone(state))))
-                .with_cipher_suites(&suites)
+            let source: Arc<dyn ServerCertificates> = match fixed_chain {
+                Some((chain, key)) => {
+                    let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+                    Arc::new(wiretls_core::ServerCertificateChain::from(CertificateChain::from_der(&chain, key)?))
+                }
+                None => Arc::new(ProxyStore(Arc::clone(state))),
+            };
+            let mut tls = ServerTls::new(source)
                 .with_versions(&versions)?
                 .with_alpn_protocols(&alpn)?
                 .with_client_ca_names(*ca_names);
+            if let Some(suites) = suites {
+                tls = tls.with_cipher_suites(&suites);
+            }
             if let Some(groups) = groups {
                 tls = tls.with_groups(&groups);
             }
