@@ -23,7 +23,7 @@ pub struct Declared {
 
 impl std::fmt::Display for Declared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} declares no {}", self.engine, self.feature)
+        write!(f, "{} declares it lacks {}", self.engine, self.feature)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Print the interop matrix: every scenario for every client x server of
-//! rustls, openssl and boring. OpenSSL and BoringSSL run as peer processes
-//! (`peer-openssl`, `peer-boring`; `cargo build --workspace --bins` builds
-//! them next to this binary).
+//! rustls, openssl, boring and native-tls. OpenSSL, BoringSSL and
+//! native-tls run as peer processes (`peer-openssl`, `peer-boring`,
+//! `peer-native-tls`; `cargo build --workspace --bins` builds them next to
+//! this binary).
 //!
 //! `cargo run -p wiretls-conformance --bin matrix [-- --write docs/matrix.md | --check docs/matrix.md]`
 
@@ -20,6 +21,7 @@ fn main() {
         ("rustls", Box::new(|| Box::new(wiretls_rustls::RustlsEngine::default()) as Box<dyn Engine>)),
         ("openssl", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-openssl")) as Box<dyn Engine>)),
         ("boring", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-boring")) as Box<dyn Engine>)),
+        ("native-tls", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-native-tls")) as Box<dyn Engine>)),
     ];
     let started = std::time::Instant::now();
     let mut cells: Vec<Vec<Cell>> = Vec::new();
@@ -28,7 +30,13 @@ fn main() {
         for (server, make_server) in &engines {
             eprint!("{client} -> {server} ... ");
             let cell = run_pair(make_client, make_server);
-            eprintln!("{} passed, {} listed, {} failed", cell.passed, cell.diverged.len(), cell.failed.len());
+            eprintln!(
+                "{} passed, {} unsupported, {} listed, {} failed",
+                cell.passed,
+                cell.unsupported.len(),
+                cell.diverged.len(),
+                cell.failed.len()
+            );
             row.push(cell);
         }
         cells.push(row);
@@ -72,10 +80,14 @@ fn main() {
     let page = format!(
             "# The interop matrix\n\nEvery scenario of the conformance suite ({} of them) for every client engine \
              (rows) x server engine (columns). `n/{}` scenarios pass; `+ k listed` scenarios fail as \
-             `conformance/divergences.txt` says they do, each with its reason there; `+ k skipped` scenarios do \
-             not apply to the pair (a capability an engine declares it lacks, a version they do not share), listed \
-             below with the reason. OpenSSL and BoringSSL \
-             can never share a binary: the driver runs them as peer processes (`wiretls_conformance::remote`).\n\n\
+             `conformance/divergences.txt` says they do, each with its reason there; `+ k unsupported` scenarios \
+             ended at an engine's declared refusal (the typed `Unsupported` its capabilities list, before any \
+             byte moved), grouped below by refusal; `+ k skipped` scenarios do \
+             not apply to the pair (a capability whose refusal another scenario checks, a version they do not \
+             share), listed \
+             below with the reason. OpenSSL and BoringSSL (and native-tls, which is OpenSSL on Linux, with \
+             BoringSSL) can never share a binary: the driver runs them as peer processes \
+             (`wiretls_conformance::remote`).\n\n\
              Regenerate with `cargo build --workspace --bins && cargo run -p wiretls-conformance --bin matrix -- \
              --write docs/matrix.md`.\n\n{table}\n## Listed divergences, by pair\n\n{details}",
             wiretls_conformance::SCENARIOS.len(),
