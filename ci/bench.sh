@@ -7,5 +7,5 @@
 #   bash ci/bench.sh --calibrate  the native path against itself: the harness's own bias
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --profile bench --locked -p wiretls-bench -p wiretls-bench-openssl -p wiretls-bench-boring --bins
+cargo build --profile bench --locked -p wiretls-bench -p wiretls-bench-openssl -p wiretls-bench-boring -p wiretls-bench-native-tls --bins
 target/release/bench "$@"

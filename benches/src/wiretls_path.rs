@@ -44,13 +44,31 @@ fn suites(engine: &dyn Engine, setup: &Setup) -> Vec<CipherSuite> {
 /// # Errors
 /// Why `setup` cannot be configured.
 pub fn client_tls(engine: &dyn Engine, setup: &Setup) -> Result<ClientTls, String> {
-    Ok(ClientTls::new(fixtures::SERVER_NAME)
+    let tls = ClientTls::new(fixtures::SERVER_NAME)
         .and_then(|t| t.with_versions(&[setup.version]))
         .map_err(|e| e.to_string())?
         .with_trust_root(fixtures::roots())
-        .with_cipher_suites(&suites(engine, setup))
-        .with_groups(&[setup.group])
-        .with_resumption(false))
+        .with_resumption(false);
+    Ok(choose(engine, setup, tls, ClientTls::with_cipher_suites, ClientTls::with_groups))
+}
+
+/// The setup's suites and group, where the engine can choose them: an
+/// engine that cannot (native-tls) offers its defaults, and the harness
+/// keeps the setups whose suite it negotiates.
+fn choose<T>(
+    engine: &dyn Engine,
+    setup: &Setup,
+    tls: T,
+    suites_of: fn(T, &[CipherSuite]) -> T,
+    groups_of: fn(T, &[NamedGroup]) -> T,
+) -> T {
+    let caps = engine.capabilities();
+    let tls = if caps.cipher_suite_selection { suites_of(tls, &suites(engine, setup)) } else { tls };
+    if caps.group_selection {
+        groups_of(tls, &[setup.group])
+    } else {
+        tls
+    }
 }
 
 /// The server configuration of `setup` on `engine`.
@@ -58,11 +76,10 @@ pub fn client_tls(engine: &dyn Engine, setup: &Setup) -> Result<ClientTls, Strin
 /// # Errors
 /// Why `setup` cannot be configured.
 pub fn server_tls(engine: &dyn Engine, setup: &Setup) -> Result<ServerTls, String> {
-    Ok(ServerTls::new(Arc::new(ServerCertificateChain::from(fixtures::chain(setup.key))))
+    let tls = ServerTls::new(Arc::new(ServerCertificateChain::from(fixtures::chain(setup.key))))
         .with_versions(&[setup.version])
-        .map_err(|e| e.to_string())?
-        .with_cipher_suites(&suites(engine, setup))
-        .with_groups(&[setup.group]))
+        .map_err(|e| e.to_string())?;
+    Ok(choose(engine, setup, tls, ServerTls::with_cipher_suites, ServerTls::with_groups))
 }
 
 /// A connection of either dispatch: `Connection` (an engine chosen at run

@@ -62,7 +62,9 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
     row("choosing groups", &|c| yes(c.group_selection).into());
     row("dh_params (DHE)", &|c| yes(c.dh_params).into());
     row("verify callback", &|c| yes(c.verify_callback).into());
-    row("SNI and other ServerCertificates (not one fixed chain)", &|c| yes(c.server_certificate_stores).into());
+    row("SNI and other ServerCertificates (not one fixed chain)", &|c| {
+        yes(c.server_certificate_stores).into()
+    });
     row("ServerCertificates answering later", &|c| yes(c.later_server_certificate_answer).into());
     row("server asking for client certificates", &|c| yes(c.client_auth).into());
     row("ClientCertificateStore asked with the server's CA names", &|c| {
@@ -81,9 +83,7 @@ pub fn markdown(caps: &[&Capabilities]) -> String {
     row("verify-callback veto alerts", &|c| {
         c.verify_alerts.iter().map(|a| a.name().unwrap_or("?")).collect::<Vec<_>>().join(", ")
     });
-    row("peer's whole chain reported", &|c| {
-        if c.peer_chain { "yes" } else { "no (the leaf only)" }.into()
-    });
+    row("peer's whole chain reported", &|c| if c.peer_chain { "yes" } else { "no (the leaf only)" }.into());
     row("session id reported", &|c| yes(c.session_id).into());
     row("resumption", &|c| yes(c.resumption).into());
     row("ALPN", &|c| yes(c.alpn).into());

@@ -801,7 +801,9 @@ fn build(config: &Config, state: &Arc<PeerState>) -> Result<Built, Error> {
             let source: Arc<dyn ServerCertificates> = match fixed_chain {
                 Some((chain, key)) => {
                     let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
-                    Arc::new(wiretls_core::ServerCertificateChain::from(CertificateChain::from_der(&chain, key)?))
+                    Arc::new(wiretls_core::ServerCertificateChain::from(CertificateChain::from_der(
+                        &chain, key,
+                    )?))
                 }
                 None => Arc::new(ProxyStore(Arc::clone(state))),
             };

@@ -751,9 +751,9 @@ impl fmt::Display for Feature {
             Self::VerifyAlert(a) => write!(f, "sending {a} from the verify callback"),
             Self::ChainCheck => f.write_str("checking a chain outside a handshake"),
             Self::VerifyCallback => f.write_str("a verify callback"),
-            Self::ServerCertificateStore => {
-                f.write_str("a server certificate store other than one fixed chain (SNI, the application's own)")
-            }
+            Self::ServerCertificateStore => f.write_str(
+                "a server certificate store other than one fixed chain (SNI, the application's own)",
+            ),
             Self::ClientAuth => f.write_str("asking clients for certificates"),
             Self::CipherSuiteSelection => f.write_str("choosing the cipher suites"),
             Self::GroupSelection => f.write_str("choosing the key-exchange groups"),

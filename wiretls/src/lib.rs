@@ -64,7 +64,11 @@ compile_error!(
      other engine in another process if you need both (see wiretls-conformance's `remote` module)."
 );
 
-#[cfg(all(feature = "native-tls", feature = "boring", not(any(target_os = "windows", target_vendor = "apple"))))]
+#[cfg(all(
+    feature = "native-tls",
+    feature = "boring",
+    not(any(target_os = "windows", target_vendor = "apple"))
+))]
 compile_error!(
     "wiretls: the `native-tls` and `boring` features cannot be enabled together here. On this platform \
      native-tls is OpenSSL underneath, and OpenSSL and BoringSSL export the same symbols (SSL_new, ...), \

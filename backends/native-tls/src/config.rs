@@ -58,7 +58,8 @@ pub(crate) fn identity(chain: &CertificateChain) -> Result<Identity, Error> {
     let certificates: Vec<pem::Pem> =
         chain.certificates().iter().map(|c| pem::Pem::new("CERTIFICATE", c.der().to_vec())).collect();
     let key = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8(chain.private_key())?));
-    Identity::from_pkcs8(pem::encode_many(&certificates).as_bytes(), key.as_bytes()).map_err(|e| engine_error(&e))
+    Identity::from_pkcs8(pem::encode_many(&certificates).as_bytes(), key.as_bytes())
+        .map_err(|e| engine_error(&e))
 }
 
 /// The key as PKCS#8 v1 DER (the only form native-tls reads): a PKCS#8 key
@@ -82,7 +83,9 @@ fn platform_pkcs8(der: &[u8]) -> Result<Vec<u8>, Error> {
 /// Elsewhere the key must come as PKCS#8.
 #[cfg(any(target_os = "windows", target_vendor = "apple"))]
 fn platform_pkcs8(_: &[u8]) -> Result<Vec<u8>, Error> {
-    Err(engine_error(&"native-tls needs the private key as PKCS#8 here: convert it (openssl pkcs8 -topk8 -nocrypt)"))
+    Err(engine_error(
+        &"native-tls needs the private key as PKCS#8 here: convert it (openssl pkcs8 -topk8 -nocrypt)",
+    ))
 }
 
 /// The connector of a configuration without a client certificate store,

@@ -38,7 +38,9 @@ pub(crate) fn translate(
             Error::BadTlsData { kind: sent.map_or(BadData::Other, BadData::from_alert), alert_sent: sent }
         }
         Fault::BadData(kind) => Error::BadTlsData { kind, alert_sent: alert_sent(kind.alert()) },
-        Fault::Internal => Error::BadTlsData { kind: BadData::Other, alert_sent: alert_sent(Some(A::INTERNAL_ERROR)) },
+        Fault::Internal => {
+            Error::BadTlsData { kind: BadData::Other, alert_sent: alert_sent(Some(A::INTERNAL_ERROR)) }
+        }
         Fault::Unknown => engine_error(e),
     }
 }
@@ -120,7 +122,9 @@ mod platform {
     pub(super) fn fault(e: &(dyn std::error::Error + 'static)) -> Fault {
         let reasons: Vec<c_int> =
             stack(e).map(|s| s.errors().iter().map(|e| e.reason_code()).collect()).unwrap_or_default();
-        if let Some(r) = reasons.iter().find(|r| (ALERT_REASON_OFFSET..ALERT_REASON_OFFSET + 256).contains(*r)) {
+        if let Some(r) =
+            reasons.iter().find(|r| (ALERT_REASON_OFFSET..ALERT_REASON_OFFSET + 256).contains(*r))
+        {
             return Fault::AlertReceived(A::from_wire(u8::try_from(r - ALERT_REASON_OFFSET).unwrap_or(0)));
         }
         if reasons.contains(&CERTIFICATE_VERIFY_FAILED) {

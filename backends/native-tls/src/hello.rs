@@ -30,20 +30,21 @@ struct Direction {
 
 /// What the plaintext said.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Seen {
+pub struct Seen {
     /// From the ServerHello (its `supported_versions` in TLS 1.3).
-    pub(crate) version: Option<ProtocolVersion>,
+    pub version: Option<ProtocolVersion>,
     /// From the ServerHello.
-    pub(crate) cipher_suite: Option<CipherSuite>,
+    pub cipher_suite: Option<CipherSuite>,
     /// From the ServerHello's `key_share` (TLS 1.3) or the ServerKeyExchange (TLS 1.2).
-    pub(crate) group: Option<NamedGroup>,
+    pub group: Option<NamedGroup>,
     /// From the ClientHello's `server_name`.
-    pub(crate) server_name: Option<String>,
+    pub server_name: Option<String>,
 }
 
-/// Watches both directions.
+/// Watches both directions of a handshake (the engine's, and the
+/// benchmarks' native-tls path, which native-tls does not tell either).
 #[derive(Debug, Default)]
-pub(crate) struct Observer {
+pub struct Observer {
     from_client: Direction,
     from_server: Direction,
     seen: Seen,
@@ -51,17 +52,17 @@ pub(crate) struct Observer {
 
 impl Observer {
     /// What was seen so far.
-    pub(crate) fn seen(&self) -> &Seen {
+    pub fn seen(&self) -> &Seen {
         &self.seen
     }
 
     /// Whether both directions are past their plaintext.
-    pub(crate) fn finished(&self) -> bool {
+    pub fn finished(&self) -> bool {
         self.from_client.done && self.from_server.done
     }
 
     /// Bytes the client sent (`from_client`) or the server sent.
-    pub(crate) fn watch(&mut self, from_client: bool, bytes: &[u8]) {
+    pub fn watch(&mut self, from_client: bool, bytes: &[u8]) {
         let direction = if from_client { &mut self.from_client } else { &mut self.from_server };
         if direction.done || bytes.is_empty() {
             return;
@@ -93,7 +94,10 @@ impl Observer {
         }
         // In TLS 1.3 everything after the ServerHello is encrypted (records
         // of type 23); only a TLS 1.2 flight goes on in the clear.
-        if !from_client && self.seen.version == Some(ProtocolVersion::Tls13) && self.seen.cipher_suite.is_some() {
+        if !from_client
+            && self.seen.version == Some(ProtocolVersion::Tls13)
+            && self.seen.cipher_suite.is_some()
+        {
             self.from_server.done = true;
         }
     }

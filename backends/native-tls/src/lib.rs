@@ -23,12 +23,13 @@
 //! the version, cipher suite, key-exchange group and the server's SNI name
 //! are read from the handshake's plaintext messages as they pass.
 //!
-//! ```
+//! A client and a server in memory (the test `tests/in_memory.rs` runs this
+//! code: doc tests of a whole-workspace build would link BoringSSL's
+//! `libssl` in place of OpenSSL, the brief's Hazard 1):
+//!
+//! ```ignore
 //! use wiretls_core::{Certificate, CertificateChain, ClientTls, Feature, ServerTls, StartOptions, TrustStore, VerifyContext};
 //! use wiretls_native_tls::NativeTlsEngine;
-//! # let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../conformance/fixtures");
-//! # let chain = CertificateChain::from_pem(&std::fs::read(format!("{dir}/server-p256.pem")).unwrap())?;
-//! # let root = TrustStore::from_pem(&std::fs::read(format!("{dir}/root-ca.pem")).unwrap())?;
 //! let engine = NativeTlsEngine::new();
 //! let client = ClientTls::new("server.wiretls.test")?.with_trust_root(root);
 //! let (to_server, to_client) = (wiretls_core::Outbox::new(), wiretls_core::Outbox::new());
@@ -43,7 +44,6 @@
 //! // A verify callback is beyond native-tls: refused before anything is sent.
 //! let refused = client.start_with(&engine, to_server.wire(), StartOptions::new().verify(|_: &[Certificate], _: &VerifyContext<'_>| Ok(())));
 //! assert!(matches!(refused, Err(wiretls_core::Error::Unsupported { feature: Feature::VerifyCallback, .. })));
-//! # Ok::<(), wiretls_core::Error>(())
 //! ```
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -54,6 +54,7 @@ mod errors;
 mod hello;
 mod session;
 
+pub use hello::{Observer, Seen};
 pub use session::NativeTlsSession;
 use wiretls_core::engine::{Session, SessionContext};
 use wiretls_core::{Capabilities, ClientTls, Engine, Error, ServerTls, StaticEngine};

@@ -255,6 +255,48 @@ impl Session for NativeTlsSession {
         self.with_output(out, |s| s.advance(plaintext))
     }
 
+    /// The plaintext goes straight into the caller's buffer (it is
+    /// initialized, so native-tls's `Read` can fill it), then the overflow.
+    fn read_tls_in_place(
+        &mut self,
+        buf: &mut [u8],
+        filled: &mut usize,
+        overflow: &mut Vec<u8>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        self.feed(buf);
+        *filled = 0;
+        self.with_output(out, |s| {
+            if let Stream::Handshaking(_) = s.stream {
+                // Handshake bytes carry no application data until the
+                // handshake completes; what follows it in this input does.
+                let mut plain = Vec::new();
+                let result = s.advance(&mut plain);
+                let n = plain.len().min(buf.len());
+                buf[..n].copy_from_slice(&plain[..n]);
+                overflow.extend_from_slice(&plain[n..]);
+                *filled = n;
+                return result;
+            }
+            if s.peer_closed {
+                return Ok(());
+            }
+            let stream = s.established()?;
+            while *filled < buf.len() {
+                match stream.read(&mut buf[*filled..]) {
+                    Ok(0) => {
+                        s.peer_closed = true;
+                        return Ok(());
+                    }
+                    Ok(n) => *filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return s.send_key_update(),
+                    Err(e) => return Err(Failure::Library(Box::new(e))),
+                }
+            }
+            s.read(overflow)
+        })
+    }
+
     fn write_plaintext(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         if !matches!(self.stream, Stream::Established(_)) {
             self.pending.extend_from_slice(data);

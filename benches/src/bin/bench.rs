@@ -1,9 +1,10 @@
 //! The engine comparison: runs each engine's bench binary (rustls with the
-//! null engine, OpenSSL, BoringSSL: they cannot share a process), counts
+//! null engine, OpenSSL, BoringSSL, native-tls: they cannot all share a
+//! process), counts
 //! instructions per handshake under callgrind, measures `openssl speed`,
 //! and prints the comparison.
 //!
-//! `cargo build --profile bench -p wiretls-bench -p wiretls-bench-openssl -p wiretls-bench-boring --bins`
+//! `cargo build --profile bench -p wiretls-bench -p wiretls-bench-openssl -p wiretls-bench-boring -p wiretls-bench-native-tls --bins`
 //! then `target/release/bench [--quick] [--docs]` (`--docs` rewrites
 //! docs/benchmarks.md and its charts; `--json PATH` keeps the records).
 
@@ -14,8 +15,12 @@ use std::time::Instant;
 use wiretls_bench::report::{self, compare, instruction_pair, label, side_cell, Stat, INSTRUCTION_TESTS};
 use wiretls_bench::{Plan, Record, Test};
 
-const ENGINES: &[(&str, &str)] =
-    &[("rustls", "bench-rustls"), ("openssl", "bench-openssl"), ("boring", "bench-boring")];
+const ENGINES: &[(&str, &str)] = &[
+    ("rustls", "bench-rustls"),
+    ("openssl", "bench-openssl"),
+    ("boring", "bench-boring"),
+    ("native-tls", "bench-native-tls"),
+];
 
 fn sibling(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("this binary's path");

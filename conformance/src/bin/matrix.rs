@@ -21,7 +21,10 @@ fn main() {
         ("rustls", Box::new(|| Box::new(wiretls_rustls::RustlsEngine::default()) as Box<dyn Engine>)),
         ("openssl", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-openssl")) as Box<dyn Engine>)),
         ("boring", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-boring")) as Box<dyn Engine>)),
-        ("native-tls", Box::new(|| Box::new(RemoteEngine::spawn_named("peer-native-tls")) as Box<dyn Engine>)),
+        (
+            "native-tls",
+            Box::new(|| Box::new(RemoteEngine::spawn_named("peer-native-tls")) as Box<dyn Engine>),
+        ),
     ];
     let started = std::time::Instant::now();
     let mut cells: Vec<Vec<Cell>> = Vec::new();

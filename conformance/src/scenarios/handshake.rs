@@ -50,7 +50,11 @@ pub fn every_suite_and_key_type(client: &dyn Engine, server: &dyn Engine) {
             assert!(info.handshake_complete);
         }
         let sent = fixtures::server_chain(row.key);
-        assert_eq!(ders(pair.client.peer_certificates()), received_ders(client, sent.certificates()), "{row:?}: chain");
+        assert_eq!(
+            ders(pair.client.peer_certificates()),
+            received_ders(client, sent.certificates()),
+            "{row:?}: chain"
+        );
         assert!(pair.server.peer_certificates().is_empty());
         assert_eq!(pair.client.info().key_exchange_group, pair.server.info().key_exchange_group);
         ran += 1;
