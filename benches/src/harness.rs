@@ -61,6 +61,11 @@ pub trait Path {
     /// # Errors
     /// Why this setup cannot be made.
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String>;
+    /// The setup of the single-setup measurements (callgrind's `--path`,
+    /// memory): [`BASE`](crate::BASE) unless the path cannot make it.
+    fn base(&self) -> Setup {
+        crate::BASE
+    }
 }
 
 /// A path measured under another path's name: the calibration run
@@ -88,6 +93,10 @@ impl Path for Alias {
 
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         self.inner.server(setup)
+    }
+
+    fn base(&self) -> Setup {
+        self.inner.base()
     }
 }
 

@@ -89,7 +89,9 @@ pub fn bulk_setups() -> Vec<Setup> {
     .collect()
 }
 
-/// The handshake setups: TLS 1.3, AES-128-GCM, {P-256, RSA-2048} x {X25519, X25519MLKEM768}.
+/// The handshake setups: TLS 1.3, AES-128-GCM, {P-256, RSA-2048} x {X25519,
+/// X25519MLKEM768}; and [`TLS12_BASE`], which every engine negotiates (the
+/// only handshake native-tls's server makes).
 pub fn handshake_setups() -> Vec<Setup> {
     let mut out = Vec::new();
     for key in [KeyType::EcdsaP256, KeyType::Rsa] {
@@ -102,6 +104,7 @@ pub fn handshake_setups() -> Vec<Setup> {
             });
         }
     }
+    out.push(TLS12_BASE);
     out
 }
 
@@ -111,6 +114,17 @@ pub const BASE: Setup = Setup {
     suite: CipherSuite::TLS13_AES_128_GCM_SHA256,
     key: KeyType::EcdsaP256,
     group: NamedGroup::X25519,
+};
+
+/// The base of engines without TLS 1.3 as a server (native-tls): TLS 1.2
+/// with the suite native-tls's server prefers (ChaCha20-Poly1305, ECDSA).
+/// Its group is P-256, which RFC 8422 asks for with a P-256 certificate in
+/// TLS 1.2; native-tls offers its own groups (it negotiates X25519).
+pub const TLS12_BASE: Setup = Setup {
+    version: ProtocolVersion::Tls12,
+    suite: CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    key: KeyType::EcdsaP256,
+    group: NamedGroup::SECP256R1,
 };
 
 /// What was measured.
@@ -222,7 +236,7 @@ pub fn measure(paths: &[&dyn Path], plan: &Plan) -> Vec<Record> {
     }
     for path in paths {
         let mut record = Record::new(*path, Test::Memory);
-        match harness::memory(*path, &BASE) {
+        match harness::memory(*path, &path.base()) {
             Ok(memory) => record.memory = Some(memory),
             Err(why) => record.note = Some(why),
         }
@@ -255,11 +269,12 @@ pub fn ceiling_records(engine: &str, rates: impl Fn(Aead) -> ceiling::Rates) -> 
 /// a bulk transfer of `(write size, bytes)` if asked for.
 #[inline(never)]
 pub fn callgrind_work(path: &dyn Path, count: usize, bulk: Option<(usize, usize)>) {
+    let base = path.base();
     for _ in 0..count {
-        harness::pair(path, &BASE).expect("a handshake");
+        harness::pair(path, &base).expect("a handshake");
     }
     if let Some((size, bytes)) = bulk {
-        for result in harness::bulk(&[path], &BASE, size, bytes, 0) {
+        for result in harness::bulk(&[path], &base, size, bytes, 0) {
             result.expect("a bulk transfer");
         }
     }
@@ -348,7 +363,7 @@ pub fn engine_main(
         let bytes = option("--bytes").map_or(0, |n| n.parse::<usize>().expect("a byte count"));
         if args.iter().any(|a| a == "--memory") {
             // `--path P --memory`: the memory stages of that path alone.
-            match harness::memory(&**path, &BASE) {
+            match harness::memory(&**path, &path.base()) {
                 Ok(m) => println!("{m:?}"),
                 Err(e) => eprintln!("memory: {e}"),
             }
@@ -356,7 +371,7 @@ pub fn engine_main(
         }
         // One connection first, so that the process's one-time set-up (such
         // as seeding a random generator) is not counted.
-        harness::pair(&**path, &BASE).expect("a handshake");
+        harness::pair(&**path, &path.base()).expect("a handshake");
         callgrind_work(&**path, count.unwrap_or(0), bulk.map(|size| (size, bytes)));
         return;
     }

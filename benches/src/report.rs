@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
-use wiretls_core::Aead;
+use wiretls_core::{Aead, ProtocolVersion};
 
 use crate::harness::Memory;
 use crate::{Record, Test};
@@ -127,6 +127,9 @@ pub fn label(test: &Test) -> String {
                 s => format!("{} KiB", s >> 10),
             };
             format!("bulk {} {:?} {size}", setup.version, setup.suite.info().aead)
+        }
+        Test::Handshake { setup } if setup.version == ProtocolVersion::Tls12 => {
+            format!("handshake {} {:?} {}", setup.version, setup.key, setup.group)
         }
         Test::Handshake { setup } => format!("handshake {:?} {}", setup.key, setup.group),
         Test::Memory => "memory".into(),

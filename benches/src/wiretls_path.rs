@@ -38,6 +38,16 @@ fn suites(engine: &dyn Engine, setup: &Setup) -> Vec<CipherSuite> {
     }
 }
 
+/// The single-setup measurements' setup for `engine`: [`crate::BASE`], or
+/// [`crate::TLS12_BASE`] for an engine without TLS 1.3 as a server.
+fn base_of(engine: &dyn Engine) -> Setup {
+    if engine.capabilities().server_versions.contains(&ProtocolVersion::Tls13) {
+        crate::BASE
+    } else {
+        crate::TLS12_BASE
+    }
+}
+
 /// The client configuration of `setup` on `engine` (also used by the
 /// loopback benchmarks).
 ///
@@ -144,6 +154,10 @@ impl Path for WiretlsPath {
         let conn = tls.start(&*self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
         Ok(Box::new(WiretlsEndpoint { conn }))
     }
+
+    fn base(&self) -> Setup {
+        base_of(&*self.engine)
+    }
 }
 
 /// wiretls over `E` with static dispatch (`start_static`): the connection
@@ -190,5 +204,9 @@ impl<E: StaticEngine> Path for StaticPath<E> {
         };
         let conn = tls.start_static(&self.engine, MemoryWire::new()).map_err(|e| e.to_string())?;
         Ok(Box::new(WiretlsEndpoint { conn }))
+    }
+
+    fn base(&self) -> Setup {
+        base_of(&self.engine)
     }
 }

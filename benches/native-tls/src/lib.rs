@@ -243,6 +243,10 @@ impl Path for Native {
         Ok(Box::new(NativeEndpoint::new(pipe, result, true)?))
     }
 
+    fn base(&self) -> Setup {
+        wiretls_bench::TLS12_BASE
+    }
+
     fn server(&self, setup: &Setup) -> Result<Box<dyn Endpoint>, String> {
         if !wiretls_core::Engine::capabilities(&NativeTlsEngine::new())
             .server_versions
