@@ -1,14 +1,10 @@
 //! # wiretls-conformance
 //!
 //! One body of scenarios, written once, generic over the client engine and
-//! the server engine. [`conformance_tests!`] instantiates every scenario as a
-//! `#[test]` for one pair; adding an engine pair is one line:
-//!
-//! ```ignore
-//! mod rustls_x_rustls {
-//!     wiretls_conformance::conformance_tests!(wiretls_rustls::RustlsEngine::default(), wiretls_rustls::RustlsEngine::default());
-//! }
-//! ```
+//! the server engine. [`conformance_suite!`] instantiates every scenario as
+//! an rstest test over the engine pairs of a test file's template, one
+//! `#[case]` line per pair, so adding an engine pair is one line and every
+//! scenario x pair is a named test.
 //!
 //! A scenario listed in `divergences.txt` for the pair must still fail, and
 //! fail as the line says (its panic message contains the line's expected
@@ -182,47 +178,70 @@ macro_rules! __scenario_list {
 
 for_each_scenario!(__scenario_list;);
 
-/// Instantiate every scenario as a test for one client engine and one
-/// server engine (expressions evaluated per test).
+/// Instantiate every scenario as an rstest test over the engine pairs of an
+/// rstest_reuse template: each pair is one `#[case]` line of the template,
+/// and each scenario x pair a named test
+/// (`handshake::alpn::case_2_rustls_x_native_tls`). The test file declares
+/// the pairs once:
+///
+/// ```ignore
+/// use rstest::rstest;
+/// use rstest_reuse::{self, template};
+/// use wiretls_core::Engine;
+///
+/// #[template]
+/// #[rstest]
+/// #[case::rustls_x_rustls(Box::new(RustlsEngine::default()), Box::new(RustlsEngine::default()))]
+/// #[case::rustls_x_native_tls(Box::new(RustlsEngine::default()), Box::new(NativeTlsEngine::new()))]
+/// fn pairs(#[case] client: Box<dyn Engine>, #[case] server: Box<dyn Engine>) {}
+///
+/// wiretls_conformance::conformance_suite!(pairs);
+/// ```
+///
+/// The file needs `rstest` and `rstest_reuse` as dev-dependencies.
 #[macro_export]
-macro_rules! conformance_tests {
-    ($client:expr, $server:expr) => {
-        $crate::for_each_scenario!($crate::__conformance_tests; $client, $server);
+macro_rules! conformance_suite {
+    ($pairs:ident) => {
+        $crate::for_each_scenario!($crate::__conformance_suite; $pairs);
 
-        #[test]
-        fn table_covers_client_engine() {
-            let engine = $client;
-            let missing = $crate::table::missing(wiretls_core::Engine::capabilities(&engine));
-            assert!(missing.is_empty(), "the suite table misses {missing:?}");
-        }
+        /// The suite table covers every suite, version and key type each engine offers.
+        mod suite_table {
+            #[allow(unused_imports)]
+            use super::*;
 
-        #[test]
-        fn table_covers_server_engine() {
-            let engine = $server;
-            let missing = $crate::table::missing(wiretls_core::Engine::capabilities(&engine));
-            assert!(missing.is_empty(), "the suite table misses {missing:?}");
+            #[rstest_reuse::apply($pairs)]
+            fn covers_both_engines(
+                #[case] client: Box<dyn wiretls_core::Engine>,
+                #[case] server: Box<dyn wiretls_core::Engine>,
+            ) {
+                for engine in [&*client, &*server] {
+                    let missing = $crate::table::missing(engine.capabilities());
+                    assert!(missing.is_empty(), "the suite table misses {missing:?} of {}", engine.name());
+                }
+            }
         }
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __conformance_tests {
-    (($client:expr, $server:expr) $($group:ident: [$($name:ident),* $(,)?]),* $(,)?) => {
+macro_rules! __conformance_suite {
+    (($pairs:ident) $($group:ident: [$($name:ident),* $(,)?]),* $(,)?) => {
         $(
             mod $group {
                 #[allow(unused_imports)]
                 use super::*;
                 $(
-                    #[test]
-                    fn $name() {
-                        let client = $client;
-                        let server = $server;
+                    #[rstest_reuse::apply($pairs)]
+                    fn $name(
+                        #[case] client: Box<dyn wiretls_core::Engine>,
+                        #[case] server: Box<dyn wiretls_core::Engine>,
+                    ) {
                         $crate::run_scenario(
                             stringify!($group),
                             stringify!($name),
-                            &client,
-                            &server,
+                            &*client,
+                            &*server,
                             $crate::scenarios::$group::$name,
                         );
                     }

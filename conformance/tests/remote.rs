@@ -1,20 +1,22 @@
 //! The remote layer itself: rustls in this process against rustls in a peer
 //! process must pass every scenario, as in one process.
 
+use rstest::rstest;
+use rstest_reuse::{self, template};
 use wiretls_conformance::remote::RemoteEngine;
+use wiretls_rustls::RustlsEngine;
 
-mod rustls_x_remote_rustls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        wiretls_rustls::RustlsEngine::default(),
-        RemoteEngine::spawn_named("peer-rustls")
-    );
-}
+/// The engine pairs: one `#[case]` each.
+#[template]
+#[rstest]
+#[case::rustls_x_remote_rustls(
+    Box::new(RustlsEngine::default()),
+    Box::new(RemoteEngine::spawn_named("peer-rustls"))
+)]
+#[case::remote_rustls_x_rustls(
+    Box::new(RemoteEngine::spawn_named("peer-rustls")),
+    Box::new(RustlsEngine::default())
+)]
+fn pairs(#[case] client: Box<dyn wiretls_core::Engine>, #[case] server: Box<dyn wiretls_core::Engine>) {}
 
-mod remote_rustls_x_rustls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        RemoteEngine::spawn_named("peer-rustls"),
-        wiretls_rustls::RustlsEngine::default()
-    );
-}
+wiretls_conformance::conformance_suite!(pairs);

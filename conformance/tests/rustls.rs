@@ -1,30 +1,24 @@
 //! The conformance suite for rustls, with each crypto provider, as client
 //! and as server: both providers link into one binary.
 
-mod rustls_x_rustls {
-    use wiretls_rustls::RustlsEngine;
-    wiretls_conformance::conformance_tests!(RustlsEngine::aws_lc_rs(), RustlsEngine::aws_lc_rs());
-}
+use rstest::rstest;
+use rstest_reuse::{self, template};
+use wiretls_rustls::RustlsEngine;
 
-mod rustls_ring_x_rustls_ring {
-    use wiretls_rustls::RustlsEngine;
-    wiretls_conformance::conformance_tests!(RustlsEngine::ring(), RustlsEngine::ring());
-}
+/// The engine pairs: one `#[case]` each.
+#[template]
+#[rstest]
+#[case::rustls_x_rustls(Box::new(RustlsEngine::aws_lc_rs()), Box::new(RustlsEngine::aws_lc_rs()))]
+#[case::rustls_ring_x_rustls_ring(Box::new(RustlsEngine::ring()), Box::new(RustlsEngine::ring()))]
+#[case::rustls_x_rustls_ring(Box::new(RustlsEngine::aws_lc_rs()), Box::new(RustlsEngine::ring()))]
+#[case::rustls_ring_x_rustls(Box::new(RustlsEngine::ring()), Box::new(RustlsEngine::aws_lc_rs()))]
+fn pairs(#[case] client: Box<dyn wiretls_core::Engine>, #[case] server: Box<dyn wiretls_core::Engine>) {}
 
-mod rustls_x_rustls_ring {
-    use wiretls_rustls::RustlsEngine;
-    wiretls_conformance::conformance_tests!(RustlsEngine::aws_lc_rs(), RustlsEngine::ring());
-}
-
-mod rustls_ring_x_rustls {
-    use wiretls_rustls::RustlsEngine;
-    wiretls_conformance::conformance_tests!(RustlsEngine::ring(), RustlsEngine::aws_lc_rs());
-}
+wiretls_conformance::conformance_suite!(pairs);
 
 /// `start_static` over rustls (both providers): the same outcome as through `&dyn Engine`.
 #[test]
 fn static_dispatch_matches_dynamic() {
-    use wiretls_rustls::RustlsEngine;
     wiretls_conformance::static_dispatch::check(&RustlsEngine::aws_lc_rs(), &RustlsEngine::aws_lc_rs());
     wiretls_conformance::static_dispatch::check(&RustlsEngine::ring(), &RustlsEngine::aws_lc_rs());
 }
@@ -32,6 +26,5 @@ fn static_dispatch_matches_dynamic() {
 /// `data_from_wire_in_place` over rustls: the same data and faults as `data_from_wire`.
 #[test]
 fn in_place_matches_data_from_wire() {
-    use wiretls_rustls::RustlsEngine;
     wiretls_conformance::in_place::check(&RustlsEngine::aws_lc_rs(), &RustlsEngine::ring());
 }

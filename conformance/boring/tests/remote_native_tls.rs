@@ -2,20 +2,22 @@
 //! Linux) in a peer process (`peer-native-tls`, built by
 //! `cargo test --workspace`): the two can never share one binary here.
 
+use rstest::rstest;
+use rstest_reuse::{self, template};
+use wiretls_boring::BoringEngine;
 use wiretls_conformance::remote::RemoteEngine;
 
-mod boring_x_native_tls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        wiretls_boring::BoringEngine::new(),
-        RemoteEngine::spawn_named("peer-native-tls")
-    );
-}
+/// The engine pairs: one `#[case]` each.
+#[template]
+#[rstest]
+#[case::boring_x_native_tls(
+    Box::new(BoringEngine::new()),
+    Box::new(RemoteEngine::spawn_named("peer-native-tls"))
+)]
+#[case::native_tls_x_boring(
+    Box::new(RemoteEngine::spawn_named("peer-native-tls")),
+    Box::new(BoringEngine::new())
+)]
+fn pairs(#[case] client: Box<dyn wiretls_core::Engine>, #[case] server: Box<dyn wiretls_core::Engine>) {}
 
-mod native_tls_x_boring {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        RemoteEngine::spawn_named("peer-native-tls"),
-        wiretls_boring::BoringEngine::new()
-    );
-}
+wiretls_conformance::conformance_suite!(pairs);

@@ -2,20 +2,16 @@
 //! (`peer-openssl`, built by `cargo test --workspace`): the two can never
 //! share one binary.
 
+use rstest::rstest;
+use rstest_reuse::{self, template};
+use wiretls_boring::BoringEngine;
 use wiretls_conformance::remote::RemoteEngine;
 
-mod boring_x_openssl {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        wiretls_boring::BoringEngine::new(),
-        RemoteEngine::spawn_named("peer-openssl")
-    );
-}
+/// The engine pairs: one `#[case]` each.
+#[template]
+#[rstest]
+#[case::boring_x_openssl(Box::new(BoringEngine::new()), Box::new(RemoteEngine::spawn_named("peer-openssl")))]
+#[case::openssl_x_boring(Box::new(RemoteEngine::spawn_named("peer-openssl")), Box::new(BoringEngine::new()))]
+fn pairs(#[case] client: Box<dyn wiretls_core::Engine>, #[case] server: Box<dyn wiretls_core::Engine>) {}
 
-mod openssl_x_boring {
-    use super::*;
-    wiretls_conformance::conformance_tests!(
-        RemoteEngine::spawn_named("peer-openssl"),
-        wiretls_boring::BoringEngine::new()
-    );
-}
+wiretls_conformance::conformance_suite!(pairs);

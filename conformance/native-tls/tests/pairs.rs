@@ -1,34 +1,23 @@
 //! The conformance suite: native-tls x native-tls, and native-tls <-> rustls
 //! and <-> openssl, in one process.
 
+use rstest::rstest;
+use rstest_reuse::{self, template};
 use wiretls_native_tls::NativeTlsEngine;
 use wiretls_openssl::OpensslEngine;
 use wiretls_rustls::RustlsEngine;
 
-mod native_tls_x_native_tls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(NativeTlsEngine::new(), NativeTlsEngine::new());
-}
+/// The engine pairs: one `#[case]` each.
+#[template]
+#[rstest]
+#[case::native_tls_x_native_tls(Box::new(NativeTlsEngine::new()), Box::new(NativeTlsEngine::new()))]
+#[case::native_tls_x_rustls(Box::new(NativeTlsEngine::new()), Box::new(RustlsEngine::default()))]
+#[case::rustls_x_native_tls(Box::new(RustlsEngine::default()), Box::new(NativeTlsEngine::new()))]
+#[case::native_tls_x_openssl(Box::new(NativeTlsEngine::new()), Box::new(OpensslEngine::new()))]
+#[case::openssl_x_native_tls(Box::new(OpensslEngine::new()), Box::new(NativeTlsEngine::new()))]
+fn pairs(#[case] client: Box<dyn wiretls_core::Engine>, #[case] server: Box<dyn wiretls_core::Engine>) {}
 
-mod native_tls_x_rustls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(NativeTlsEngine::new(), RustlsEngine::default());
-}
-
-mod rustls_x_native_tls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(RustlsEngine::default(), NativeTlsEngine::new());
-}
-
-mod native_tls_x_openssl {
-    use super::*;
-    wiretls_conformance::conformance_tests!(NativeTlsEngine::new(), OpensslEngine::new());
-}
-
-mod openssl_x_native_tls {
-    use super::*;
-    wiretls_conformance::conformance_tests!(OpensslEngine::new(), NativeTlsEngine::new());
-}
+wiretls_conformance::conformance_suite!(pairs);
 
 /// `start_static` over native-tls, and native-tls <-> rustls and openssl:
 /// the same outcome as through `&dyn Engine`.
