@@ -9,7 +9,7 @@ use wiretls_core::{
 /// The protocol options of both commands.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct Protocol {
-    /// The engine: rustls, rustls-ring or openssl.
+    /// The engine: rustls, rustls-ring, openssl or native-tls.
     #[arg(long, default_value = "rustls")]
     pub(crate) engine: String,
     /// ALPN protocols, most preferred first (comma-separated).

@@ -45,6 +45,29 @@ fn brief_handshake_across_engines() {
     }
 }
 
+/// native-tls (`--engine native-tls`) as a client of the other engines, and
+/// as a server: its server negotiates TLS 1.2 (docs/engines.md).
+#[test]
+fn native_tls_client_and_server() {
+    let root = fixture("root-ca.pem");
+    for server_engine in ["rustls", "openssl"] {
+        let s = server(&["--engine", server_engine, "--www"]);
+        let out = client(s.1, &trusted(&["--cafile", &root, "--engine", "native-tls", "--brief"]), b"");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "native-tls -> {server_engine}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.starts_with("TLSv1.3 TLS13_"), "{stdout}");
+    }
+    let s = server(&["--engine", "native-tls", "--www"]);
+    let out = client(s.1, &trusted(&["--cafile", &root, "--engine", "rustls", "--brief"]), b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "rustls -> native-tls: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("TLSv1.2 TLS_ECDHE_"), "{stdout}");
+}
+
 #[test]
 fn chosen_version_suite_group_and_alpn_are_negotiated() {
     let root = fixture("root-ca.pem");
