@@ -187,6 +187,38 @@ fn boring_is_refused_with_why() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("BoringSSL cannot be linked beside OpenSSL"));
 }
 
+/// `interop --engines native-tls,rustls`: native-tls's cells pass, or end
+/// at its declared refusal ("unsupported"), never fail.
+#[test]
+fn interop_with_native_tls_passes_or_ends_at_declared_refusals() {
+    let out = Command::new(BIN)
+        .args(["interop", "--json", "--no-tools", "--engines", "native-tls", "--engines", "rustls"])
+        .output()
+        .expect("run wiretls interop");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}\n{text}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let cells = json["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), 4 * 12, "{text}");
+    for cell in cells {
+        let (client, server, scenario) =
+            (&cell["client"], &cell["server"], cell["scenario"].as_str().unwrap_or(""));
+        let outcome = cell["outcome"].as_str().unwrap_or("");
+        let detail = cell["detail"].as_str().unwrap_or("");
+        match (outcome, scenario) {
+            ("pass", _) => {}
+            // A native-tls server negotiates TLS 1.2 only, and chooses no suites.
+            ("unsupported", _) if detail.starts_with("native-tls declares it lacks") => {}
+            _ => panic!("{client} -> {server} {scenario}: {outcome} {detail}"),
+        }
+        if server == "native-tls" && outcome == "pass" {
+            assert!(detail.starts_with("TLSv1.2 "), "{cell}");
+        }
+    }
+    let unsupported = cells.iter().filter(|c| c["outcome"] == "unsupported").count();
+    assert!(unsupported >= 10, "{unsupported} declared refusals");
+}
+
 #[test]
 fn interop_matrix_every_engine_and_tool_pair_passes_with_the_negotiated_outcome() {
     let out = Command::new(BIN).args(["interop", "--json"]).output().expect("run wiretls interop");

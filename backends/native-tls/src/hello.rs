@@ -232,12 +232,8 @@ fn parse(kind: u8, body: &[u8], seen: &mut Seen) {
             seen.version = version;
             seen.cipher_suite = CipherSuite::from_iana(suite);
         }
-        SERVER_KEY_EXCHANGE => {
-            // ECDHE: curve_type named_curve (3), then the group.
-            if r.u8() == Some(3) {
-                seen.group = r.u16().map(NamedGroup);
-            }
-        }
+        // ECDHE: curve_type named_curve (3), then the group.
+        SERVER_KEY_EXCHANGE if r.u8() == Some(3) => seen.group = r.u16().map(NamedGroup),
         _ => {}
     }
 }

@@ -11,7 +11,7 @@
 //! input allows, and everything native-tls writes goes to the wire.
 //!
 //! What native-tls cannot say is refused before any byte moves, with
-//! [`Error::Unsupported`](wiretls_core::Error::Unsupported) naming the
+//! [`Error::Unsupported`] naming the
 //! feature, as its [`Capabilities`] declare: the verify callback, SNI and
 //! other certificate stores on the server (one fixed chain only), client
 //! authentication on the server, stores that answer later, `dh_params`,
