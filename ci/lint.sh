@@ -24,6 +24,11 @@ if cargo check -p wiretls --features openssl,boring --locked 2>target/both-engin
 fi
 grep -q "cannot be enabled together" target/both-engines.log
 
+# The facade's native-tls feature: wiretls::engine("native-tls") (its own
+# small build: the workspace's test build leaves it off, see wiretls/src/lib.rs).
+echo "== wiretls --features native-tls"
+cargo test -q -p wiretls --features native-tls --lib --locked
+
 # ... and native-tls (OpenSSL on Linux) with BoringSSL.
 echo "== wiretls --features native-tls,boring must not compile"
 if cargo check -p wiretls --features native-tls,boring --locked 2>target/native-and-boring.log; then

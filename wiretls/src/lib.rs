@@ -184,3 +184,18 @@ pub fn default_shared_engine() -> Arc<dyn Engine> {
 pub fn default_engine() -> Box<dyn Engine> {
     engines().into_iter().next().unwrap_or_else(|| panic!("wiretls was built without an engine feature"))
 }
+
+/// The native-tls feature's engine by name (run by `ci/lint.sh` with
+/// `--features native-tls --lib`: the workspace's test build leaves the
+/// facade's OpenSSL-family features off, since its doc tests would link
+/// BoringSSL's `libssl` there).
+#[cfg(all(test, feature = "native-tls"))]
+mod native_tls_feature {
+    #[test]
+    fn engine_by_name() {
+        assert!(super::engine_names().contains(&"native-tls"));
+        let engine = super::engine("native-tls").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(engine.name(), "native-tls");
+        assert!(!engine.capabilities().verify_callback);
+    }
+}
