@@ -12,7 +12,7 @@ use wiretls_core::{
 pub struct NullEngine;
 
 const fn caps() -> Capabilities {
-    let mut c = Capabilities::NONE;
+    let mut c = Capabilities::NONE.with_full_control();
     c.engine = "null";
     c.versions = ProtocolVersion::ALL;
     c.server_versions = c.versions;
@@ -20,13 +20,6 @@ const fn caps() -> Capabilities {
     c.key_types = KeyType::COMMON;
     c.groups = &[NamedGroup::X25519, NamedGroup::X25519MLKEM768, NamedGroup::SECP256R1];
     c.tls13_suite_selection = true;
-    c.verify_callback = true;
-    c.server_certificate_stores = true;
-    c.client_auth = true;
-    c.client_certificate_roots = true;
-    c.cipher_suite_selection = true;
-    c.group_selection = true;
-    c.peer_chain = true;
     c.alert_sending = AlertSending::CloseNotifyOnly;
     c
 }

@@ -140,6 +140,30 @@ pub const BEGIN: &str = "<!-- capabilities:begin -->";
 /// See [`BEGIN`].
 pub const END: &str = "<!-- capabilities:end -->";
 
+/// Check that the capability table of `file` (a path from the repository's
+/// root: README.md, docs/engines.md) has `engines`' columns as they
+/// declare them; with `WIRETLS_BLESS` set, rewrite the file instead. Each
+/// engine's test package calls it for the engines it links.
+///
+/// # Panics
+/// When the file cannot be read or written, has no markers, or a column is
+/// stale.
+pub fn check_file(file: &str, engines: &[&dyn wiretls_core::Engine]) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut updated = text.clone();
+    for engine in engines {
+        updated = update_file(&updated, engine.capabilities())
+            .unwrap_or_else(|| panic!("{file} has no capability table markers"));
+    }
+    if std::env::var_os("WIRETLS_BLESS").is_some() {
+        std::fs::write(&path, updated).expect("rewrite");
+        return;
+    }
+    let names: Vec<&str> = engines.iter().map(|e| e.name()).collect();
+    assert!(updated == text, "{file}: the {} column is stale; rerun with WIRETLS_BLESS=1", names.join(", "));
+}
+
 /// The text of `file` with the table between the markers updated for
 /// `caps`' column, or `None` when the file has no markers.
 pub fn update_file(file: &str, caps: &Capabilities) -> Option<String> {

@@ -402,6 +402,24 @@ impl Capabilities {
         peer_chain: false,
     };
 
+    /// The same declarations with every switch of wiretls's own API that a
+    /// full TLS library gives an engine turned on: the verify callback, any
+    /// server certificate source, client authentication, client stores
+    /// asked with the server's CA names, choosing suites and groups, the
+    /// peer's whole chain. rustls, OpenSSL and BoringSSL start from it;
+    /// native-tls, whose API offers none of them, does not.
+    #[must_use]
+    pub const fn with_full_control(mut self) -> Self {
+        self.verify_callback = true;
+        self.server_certificate_stores = true;
+        self.client_auth = true;
+        self.client_certificate_roots = true;
+        self.cipher_suite_selection = true;
+        self.group_selection = true;
+        self.peer_chain = true;
+        self
+    }
+
     /// Whether this engine offers `suite`.
     #[must_use]
     pub fn offers_suite(&self, suite: CipherSuite) -> bool {

@@ -31,7 +31,7 @@ pub(crate) const VERIFY_ALERTS: &[A] = &[
 ];
 
 const fn caps() -> Capabilities {
-    let mut c = Capabilities::NONE;
+    let mut c = Capabilities::NONE.with_full_control();
     c.engine = "boring";
     c.versions = ProtocolVersion::ALL;
     c.server_versions = c.versions;
@@ -47,13 +47,6 @@ const fn caps() -> Capabilities {
     c.session_id = true;
     c.resumption = true;
     c.alpn = true;
-    c.verify_callback = true;
-    c.server_certificate_stores = true;
-    c.client_auth = true;
-    c.client_certificate_roots = true;
-    c.cipher_suite_selection = true;
-    c.group_selection = true;
-    c.peer_chain = true;
     c
 }
 

@@ -2,27 +2,14 @@
 //! docs/engines.md is the engine's own declaration (`WIRETLS_BLESS=1`
 //! rewrites it).
 
-use wiretls_core::Engine;
-
-fn check(file: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let caps = wiretls_boring::BoringEngine::new();
-    let updated = wiretls_conformance::capability_table::update_file(&text, caps.capabilities())
-        .unwrap_or_else(|| panic!("{file} has no capability table markers"));
-    if std::env::var_os("WIRETLS_BLESS").is_some() {
-        std::fs::write(&path, updated).expect("rewrite");
-        return;
-    }
-    assert!(updated == text, "{file}: the boring column is stale; rerun with WIRETLS_BLESS=1");
-}
+use wiretls_conformance::capability_table::check_file;
 
 #[test]
 fn readme_column() {
-    check("README.md");
+    check_file("README.md", &[&wiretls_boring::BoringEngine::new()]);
 }
 
 #[test]
 fn engines_doc_column() {
-    check("docs/engines.md");
+    check_file("docs/engines.md", &[&wiretls_boring::BoringEngine::new()]);
 }
