@@ -6,7 +6,8 @@ cargo fmt --all -- --check
 packages=(wiretls-core wiretls-rustls wiretls-openssl wiretls-boring wiretls-native-tls wiretls-conformance wiretls-conformance-openssl
     wiretls-conformance-native-tls wiretls-conformance-boring wiretls wiretls-bench wiretls-bench-openssl
     wiretls-bench-native-tls wiretls-bench-boring wiretls-tokio
-    wiretls-tokio-boring wiretls-cli wiretls-testpki wiretls-fuzz wiretls-fuzz-common wiretls-fuzz-boring)
+    wiretls-tokio-boring wiretls-cli wiretls-testpki wiretls-fuzz wiretls-fuzz-common wiretls-fuzz-boring
+    wiretls-python wiretls-python-boring)
 # Every package, in one invocation each: the same feature unification as the
 # test build, so BoringSSL is not built again (clippy and rustdoc do not
 # link, so OpenSSL and BoringSSL may share the run).

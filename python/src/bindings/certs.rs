@@ -35,7 +35,7 @@ pub(crate) struct PyCertificate {
 }
 
 impl PyCertificate {
-    pub(crate) fn list(py: Python<'_>, certs: &[Certificate]) -> PyResult<Vec<Py<PyCertificate>>> {
+    pub(crate) fn list(py: Python<'_>, certs: &[Certificate]) -> PyResult<Vec<Py<Self>>> {
         certs.iter().map(|c| Py::new(py, Self { inner: c.clone() })).collect()
     }
 }
@@ -137,7 +137,7 @@ impl PyCertificate {
 
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
         let py = other.py();
-        let Ok(other) = other.cast::<PyCertificate>() else {
+        let Ok(other) = other.cast::<Self>() else {
             return Ok(py.NotImplemented());
         };
         let equal = self.inner.der()[..] == other.get().inner.der()[..];

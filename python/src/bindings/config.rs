@@ -135,7 +135,7 @@ impl PyClientTls {
         write_to_wire_callback: Py<PyAny>,
         wire_close_callback: Py<PyAny>,
         verify_callback: Option<Py<PyAny>>,
-    ) -> PyResult<PyConnection> {
+    ) -> PyResult<Py<PyConnection>> {
         let tls = self.inner.clone();
         start(
             py,
@@ -230,7 +230,7 @@ impl PyServerTls {
         write_to_wire_callback: Py<PyAny>,
         verify_callback: Option<Py<PyAny>>,
         wire_close_callback: Option<Py<PyAny>>,
-    ) -> PyResult<PyConnection> {
+    ) -> PyResult<Py<PyConnection>> {
         let tls = self.inner.clone();
         start(
             py,

@@ -30,7 +30,10 @@ impl VerifyCallback for PyVerify {
         shared.stash().in_verify = Some(context.server_name.map(str::to_owned));
         let result = Python::attach(|py| -> PyResult<()> {
             let certs = PyCertificate::list(py, chain)?;
-            let conn = Py::new(py, PyConnection { shared: shared.clone() })?;
+            let conn = match shared.python.get().and_then(|w| w.bind(py).upgrade()) {
+                Some(conn) => conn,
+                None => Bound::new(py, PyConnection { shared: Arc::clone(&shared) })?.into_any(),
+            };
             self.callback.call1(py, (certs, conn))?;
             Ok(())
         });
@@ -58,14 +61,14 @@ pub(crate) fn start(
     wire_close: Option<Py<PyAny>>,
     verify: Option<Py<PyAny>>,
     starter: impl FnOnce(&dyn Engine, MemoryWire, StartOptions) -> Result<Connection, Error> + Send,
-) -> PyResult<PyConnection> {
+) -> PyResult<Py<PyConnection>> {
     let shared = Shared::new(side, engine.name(), write_to_wire, wire_close);
     let mut options = StartOptions::new();
     if let Some(callback) = verify {
         options = options.verify(PyVerify { callback, shared: Arc::downgrade(&shared) });
     }
     let waker = shared.waker();
-    let engine = engine.clone();
+    let engine = Arc::clone(engine);
     let ran = shared.run(
         py,
         true,
@@ -78,13 +81,15 @@ pub(crate) fn start(
         |_, r| r,
     )?;
     shared.finish(py, ran, |()| ())?;
-    Ok(PyConnection { shared })
+    let conn = Bound::new(py, PyConnection { shared: Arc::clone(&shared) })?;
+    let _ = shared.python.set(pyo3::types::PyWeakrefReference::new(&conn)?.unbind());
+    Ok(conn.unbind())
 }
 
 /// A TLS connection (the seed's `Connection`), made only by `start`.
 /// Thread-safe: each method takes the connection's lock, and the GIL is
 /// released while the engine works.
-#[pyclass(module = "wiretls", name = "Connection", frozen)]
+#[pyclass(module = "wiretls", name = "Connection", frozen, weakref)]
 pub(crate) struct PyConnection {
     shared: Arc<Shared>,
 }
@@ -269,7 +274,7 @@ impl PyConnection {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<PyConnection>().is_ok_and(|o| Arc::ptr_eq(&self.shared, &o.get().shared))
+        other.cast::<Self>().is_ok_and(|o| Arc::ptr_eq(&self.shared, &o.get().shared))
     }
 
     fn __hash__(&self) -> u64 {

@@ -80,6 +80,9 @@ pub(crate) struct Shared {
     pub(crate) engine: &'static str,
     write_to_wire: Py<PyAny>,
     wire_close: Option<Py<PyAny>>,
+    /// The Python `Connection` that `start` returned (weak: it owns this),
+    /// handed to the verify callback.
+    pub(crate) python: std::sync::OnceLock<Py<pyo3::types::PyWeakrefReference>>,
 }
 
 /// Sets the connection's flag when a store answers (core's waker).
@@ -121,6 +124,7 @@ impl Shared {
             engine,
             write_to_wire,
             wire_close,
+            python: std::sync::OnceLock::new(),
         })
     }
 

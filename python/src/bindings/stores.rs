@@ -197,8 +197,8 @@ enum Native {
 impl Native {
     fn store(&self) -> Arc<dyn ServerCertificates> {
         match self {
-            Self::Chain(c) => c.clone(),
-            Self::Sni(s) => s.clone(),
+            Self::Chain(c) => Arc::<ServerCertificateChain>::clone(c),
+            Self::Sni(s) => Arc::<SniServerCertificates>::clone(s),
         }
     }
 
@@ -257,7 +257,7 @@ impl PyServerCertificateChain {
     #[new]
     fn new(py: Python<'_>, chain: &Bound<'_, PyAny>) -> PyResult<(Self, PyServerCertificates)> {
         let inner = Arc::new(check(py, ServerCertificateChain::new(certificates(chain)?))?);
-        Ok((Self { inner: inner.clone() }, PyServerCertificates { native: Some(Native::Chain(inner)) }))
+        Ok((Self { inner: Arc::clone(&inner) }, PyServerCertificates { native: Some(Native::Chain(inner)) }))
     }
 
     /// The chain, leaf first.
@@ -290,7 +290,7 @@ impl PySniServerCertificates {
             py,
             SniServerCertificates::new(super::certs::certificates(certificates)?, default),
         )?);
-        Ok((Self { inner: inner.clone() }, PyServerCertificates { native: Some(Native::Sni(inner)) }))
+        Ok((Self { inner: Arc::clone(&inner) }, PyServerCertificates { native: Some(Native::Sni(inner)) }))
     }
 
     /// The chain answered for `server_name` (exact name, then wildcard, then the default), or None.
