@@ -37,11 +37,16 @@ export PATH="$root/tools/bin:$PATH"
 
 for build in python python/boring; do
     name=$(basename "$build")
+    manifest=Cargo.toml
+    [[ $build == python/boring ]] && manifest=boring/Cargo.toml
     venv="$root/venv-$name"
     wheels="$root/wheels-$name"
     rm -rf "$venv" "$wheels"
     echo "== $build: maturin build --profile $profile"
-    maturin build --locked --profile "$profile" -m "$build/Cargo.toml" -o "$wheels" 2>&1 | grep -E "Built wheel|error|warning: unused" || true
+    # Both wheels from python/pyproject.toml (the package wiretls/ with its
+    # stubs); python/boring/Cargo.toml swaps the engines.
+    (cd python && maturin build --locked --profile "$profile" -m "$manifest" \
+        -o "$wheels" 2>&1 | grep -E "Built wheel|error|warning: unused" || true)
     ls "$wheels"/*.whl >/dev/null
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --no-deps "$wheels"/*.whl
