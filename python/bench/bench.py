@@ -59,7 +59,8 @@ def wiretls_configs(engine: str, pki: dict):
     # The suite ssl.SSLObject negotiates (OpenSSL's TLS 1.3 default order
     # puts AES-256 first), where the engine lets a client choose.
     suites = None
-    if wiretls.capabilities(engine)["cipher_suite_selection"]:
+    caps = wiretls.capabilities(engine)
+    if caps["cipher_suite_selection"] and caps["tls13_suite_selection"]:
         suites = ["TLS13_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]
     client_tls = wiretls.ClientTLS(
         "localhost",

@@ -42,7 +42,7 @@ def start_pair_with_client_verify(pki, client_engine, server_engine, cb, client=
     if not caps(client_engine)["verify_callback"]:
         with pytest.raises(wiretls.UnsupportedError) as excinfo:
             Pair(client, server, client_verify=cb)
-        assert_unsupported(excinfo, client_engine)
+        assert_unsupported(excinfo, client_engine, "verify")
         assert cb.calls == []
         return None
     return Pair(client, server, client_verify=cb)
@@ -211,7 +211,7 @@ def test_server_verify_callback_sees_client_chain(pki, client_engine, server_eng
     if not caps(server_engine)["client_auth"]:
         with pytest.raises(wiretls.UnsupportedError) as excinfo:
             Pair(client, server, server_verify=cb)
-        assert_unsupported(excinfo, server_engine)
+        assert_unsupported(excinfo, server_engine, ("client_auth", "verify"))
         return
     pair = Pair(client, server, server_verify=cb).handshake()
     assert len(cb.calls) == 1
@@ -238,3 +238,57 @@ def test_server_verify_callback_veto(pki, client_engine, server_engine):
     assert e.__cause__ is boom
     assert isinstance(pair.c.error, wiretls.TLSAlertError), pair.c.errors
     assert pair.c.error.alert_code == e.alert_sent
+
+
+def test_data_from_application_inside_verify_is_queued(pki, client_engine, server_engine):
+    def cb(certificates, connection):
+        connection.data_from_application(b"sent from verify_callback")
+
+    cb.calls = []
+    pair = start_pair_with_client_verify(pki, client_engine, server_engine, _Wrap(cb))
+    if pair is None:
+        return
+    pair.handshake()
+    assert pair.s.received == b"sent from verify_callback"
+
+
+def test_data_from_wire_inside_verify_is_runtime_error(pki, client_engine, server_engine):
+    seen = []
+
+    def cb(certificates, connection):
+        try:
+            connection.data_from_wire(b"")
+        except RuntimeError as e:
+            seen.append(e)
+
+    pair = start_pair_with_client_verify(pki, client_engine, server_engine, _Wrap(cb))
+    if pair is None:
+        return
+    pair.handshake()
+    assert len(seen) == 1 and type(seen[0]) is RuntimeError, seen
+
+
+def test_application_finished_inside_verify_is_queued(pki, client_engine, server_engine):
+    def cb(certificates, connection):
+        connection.application_finished()
+
+    pair = start_pair_with_client_verify(pki, client_engine, server_engine, _Wrap(cb))
+    if pair is None:
+        return
+    pair.run()
+    assert not pair.c.errors and not pair.s.errors, (pair.c.errors, pair.s.errors)
+    assert pair.server.is_peer_closed
+    assert pair.c.closes == [False] and pair.s.closes == [False]
+
+
+class _Wrap:
+    """A plain function as a verify_callback, with the ``calls`` list
+    start_pair_with_client_verify looks at."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.calls = []
+
+    def __call__(self, certificates, connection):
+        self.calls.append(certificates)
+        return self.fn(certificates, connection)

@@ -33,7 +33,8 @@ def engines() -> list[str]:
 def capabilities(engine: str = "rustls") -> dict[str, Any]:
     """What ``engine`` can do, one key per field of Rust's
     ``wiretls_core::Capabilities``: "versions", "server_versions",
-    "cipher_suites", "groups", "key_types" (lists of names), "dh_params",
+    "cipher_suites", "groups", "key_types" (lists of names), "engine",
+    "tls13_suite_selection", "dh_params",
     "later_server_certificate_answer", "later_client_certificate_answer",
     "session_id", "resumption", "alpn", "verify_callback",
     "server_certificate_stores", "client_auth", "client_certificate_roots",

@@ -52,6 +52,7 @@ fn capabilities<'py>(py: Python<'py>, engine: &str) -> PyResult<Bound<'py, PyDic
     )?;
     d.set_item("key_types", names(&mut c.key_types.iter().map(|k| format!("{k:?}"))))?;
     for (key, value) in [
+        ("tls13_suite_selection", c.tls13_suite_selection),
         ("dh_params", c.dh_params),
         ("later_server_certificate_answer", c.later_server_certificate_answer),
         ("later_client_certificate_answer", c.later_client_certificate_answer),
