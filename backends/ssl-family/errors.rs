@@ -8,7 +8,7 @@ use wiretls_core::{AlertDescription as A, AlertLevel, BadData, Error};
 
 pub(crate) use crate::codes::{problem, verify_error_for, ENGINE};
 use crate::codes::{
-    verify_result, ALERT_REASON_OFFSET, CERTIFICATE_VERIFY_FAILED, PEER_DID_NOT_RETURN_A_CERTIFICATE,
+    verify_result, ALERT_REASON_OFFSET, CERTIFICATE_VERIFY_FAILED, NOT_TLS, PEER_DID_NOT_RETURN_A_CERTIFICATE,
 };
 use crate::shared::Shared;
 use crate::ssl_lib::ssl::SslRef;
@@ -66,6 +66,11 @@ pub(crate) fn translate(e: &crate::ssl_lib::ssl::Error, ssl: &SslRef, shared: &S
     }
     match alert_sent {
         Some(alert) => Error::BadTlsData { kind: BadData::from_alert(alert), alert_sent },
+        // Bytes that are no TLS record (an HTTP request, zeros): the library
+        // refuses them from the record header and sends no alert.
+        None if reasons.iter().any(|r| NOT_TLS.contains(r)) => {
+            Error::BadTlsData { kind: BadData::UnexpectedMessage, alert_sent: None }
+        }
         None => engine_error(e),
     }
 }

@@ -323,3 +323,16 @@ def established(pki, client_engine, server_engine, client_kw=None, server_kw=Non
         server_tls(pki, server_engine, **(server_kw or {})),
         **pair_kw,
     ).handshake()
+
+
+def pair_or_refusal(client, server, engine, capability):
+    """``Pair(client, server)``; or, when ``engine`` declares that it lacks
+    ``capability``, assert the typed UnsupportedError that starting gives
+    and return None (the test ends there, never skipped silently)."""
+    if not caps(engine)[capability]:
+        with pytest.raises(wiretls.UnsupportedError) as excinfo:
+            Pair(client, server)
+        assert_unsupported(excinfo, engine)
+        return None
+    return Pair(client, server)
+

@@ -93,6 +93,24 @@ def test_garbage_is_bad_data_then_invalidated(pki, engine, garbage):
         conn.data_from_application(b"x")
 
 
+@pytest.mark.parametrize(
+    "not_tls",
+    [b"GET / HTTP/1.1\r\nHost: example\r\n\r\n", b"CONNECT example:443 HTTP/1.1\r\n\r\n", b"\x00" * 64],
+    ids=["http", "proxy", "zeros"],
+)
+def test_not_tls_is_refused_from_the_record_header(pki, engine, not_tls):
+    """A client that speaks no TLS at all (an HTTP request, zeros) is refused
+    by the first call, from the record header, on every engine: nothing
+    waits for a record's worth of bytes, and it is BadTLSDataError, never
+    EngineError."""
+    conn, end = fresh_server(pki, engine)
+    with pytest.raises(wiretls.BadTLSDataError) as excinfo:
+        conn.data_from_wire(not_tls)
+    assert excinfo.value.blame == "peer"
+    assert conn.invalidated
+    assert len(end.closes) == 1
+
+
 def test_garbage_server_hello(pki, engine):
     end = End("client")
     conn = client_tls(pki, engine).start(end.write, end.close)

@@ -9,6 +9,7 @@ import pytest
 
 import wiretls
 from conftest import (
+    pair_or_refusal,
     SERVER_NAME,
     End,
     Pair,
@@ -316,12 +317,10 @@ def test_async_store_without_running_loop_is_callback_error(pki, client_engine, 
 
     server = wiretls.ServerTLS(AsyncStore(), engine=server_engine)
     client = client_tls(pki, client_engine)
-    if not caps(server_engine)["server_certificate_stores"]:
-        with pytest.raises(wiretls.UnsupportedError) as excinfo:
-            Pair(client, server)
-        assert_unsupported(excinfo, server_engine)
+    pair = pair_or_refusal(client, server, server_engine, "server_certificate_stores")
+    if pair is None:
         return
-    pair = Pair(client, server).run()
+    pair = pair.run()
     assert isinstance(pair.s.error, wiretls.CallbackError), pair.s.errors
 
 
@@ -347,12 +346,10 @@ def sni_store(pki, default=True):
 def test_sni_selects(pki, client_engine, server_engine, name, fixture):
     server = wiretls.ServerTLS(sni_store(pki), engine=server_engine)
     client = client_tls(pki, client_engine, name=name)
-    if not caps(server_engine)["server_certificate_stores"]:
-        with pytest.raises(wiretls.UnsupportedError) as excinfo:
-            Pair(client, server)
-        assert_unsupported(excinfo, server_engine)
+    pair = pair_or_refusal(client, server, server_engine, "server_certificate_stores")
+    if pair is None:
         return
-    pair = Pair(client, server).handshake()
+    pair = pair.handshake()
     assert pair.client.peer_certificates[0] == pki.chain(fixture)[0]
     if name == "127.0.0.1":
         assert pair.server.server_name is None
@@ -363,12 +360,10 @@ def test_sni_selects(pki, client_engine, server_engine, name, fixture):
 def test_sni_unknown_name_without_default(pki, client_engine, server_engine):
     server = wiretls.ServerTLS(sni_store(pki, default=False), engine=server_engine)
     client = client_tls(pki, client_engine)
-    if not caps(server_engine)["server_certificate_stores"]:
-        with pytest.raises(wiretls.UnsupportedError) as excinfo:
-            Pair(client, server)
-        assert_unsupported(excinfo, server_engine)
+    pair = pair_or_refusal(client, server, server_engine, "server_certificate_stores")
+    if pair is None:
         return
-    pair = Pair(client, server).run()
+    pair = pair.run()
     assert isinstance(pair.s.error, wiretls.NoServerCertificateError), pair.s.errors
     assert pair.s.error.alert_sent == wiretls.UNRECOGNIZED_NAME
     assert isinstance(pair.c.error, wiretls.TLSAlertError), pair.c.errors

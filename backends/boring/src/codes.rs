@@ -14,6 +14,10 @@ pub(crate) const ENGINE: &str = "boring";
 pub(crate) const CERTIFICATE_VERIFY_FAILED: c_int = ffi::SSL_R_CERTIFICATE_VERIFY_FAILED;
 /// `SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE`.
 pub(crate) const PEER_DID_NOT_RETURN_A_CERTIFICATE: c_int = ffi::SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE;
+/// `SSL_R_HTTPS_PROXY_REQUEST`, `SSL_R_HTTP_REQUEST`, `SSL_R_WRONG_VERSION_NUMBER`:
+/// a record header that is no TLS.
+pub(crate) const NOT_TLS: [c_int; 3] =
+    [ffi::SSL_R_HTTPS_PROXY_REQUEST, ffi::SSL_R_HTTP_REQUEST, ffi::SSL_R_WRONG_VERSION_NUMBER];
 /// Reason codes for received alerts are `SSL_AD_REASON_OFFSET` plus the alert.
 pub(crate) const ALERT_REASON_OFFSET: c_int = ffi::SSL_AD_REASON_OFFSET;
 

@@ -86,8 +86,9 @@ mod platform {
     /// `SSL_R_DATA_LENGTH_TOO_LONG`.
     const TOO_LONG: [c_int; 3] = [198, 150, 146];
     /// `SSL_R_UNEXPECTED_MESSAGE`, `SSL_R_UNEXPECTED_RECORD`, `SSL_R_WRONG_VERSION_NUMBER`
-    /// (a record whose header is no TLS record), `SSL_R_BAD_RECORD_TYPE`.
-    const UNEXPECTED: [c_int; 4] = [244, 245, 267, 443];
+    /// (a record whose header is no TLS record), `SSL_R_BAD_RECORD_TYPE`,
+    /// `SSL_R_HTTP_REQUEST`, `SSL_R_HTTPS_PROXY_REQUEST` (an HTTP client).
+    const UNEXPECTED: [c_int; 6] = [244, 245, 267, 443, 156, 155];
     /// `SSL_R_BAD_EXTENSION`, `SSL_R_EXCESSIVE_MESSAGE_SIZE`, `SSL_R_UNKNOWN_ALERT_TYPE`.
     const ILLEGAL: [c_int; 3] = [110, 152, 246];
     /// `SSL_R_UNSUPPORTED_PROTOCOL`, `SSL_R_NO_PROTOCOLS_AVAILABLE`,

@@ -13,6 +13,9 @@ pub(crate) const ENGINE: &str = "openssl";
 pub(crate) const CERTIFICATE_VERIFY_FAILED: c_int = 134;
 /// `SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE`.
 pub(crate) const PEER_DID_NOT_RETURN_A_CERTIFICATE: c_int = 199;
+/// `SSL_R_HTTPS_PROXY_REQUEST`, `SSL_R_HTTP_REQUEST`, `SSL_R_WRONG_VERSION_NUMBER`:
+/// a record header that is no TLS (sslerr.h).
+pub(crate) const NOT_TLS: [c_int; 3] = [155, 156, 267];
 /// Reason codes for received alerts are `SSL_AD_REASON_OFFSET` (1000) plus the alert.
 pub(crate) const ALERT_REASON_OFFSET: c_int = 1000;
 

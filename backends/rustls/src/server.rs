@@ -217,6 +217,15 @@ impl ServerSession {
         while !input.is_empty() {
             let (piece, complete) = self.records.next_piece(&mut input);
             self.record.extend_from_slice(piece);
+            // Bytes that are no TLS record (an HTTP request, zeros) are
+            // refused from the header, as rustls's own deframer does
+            // (unknown content type or version: decode_error), not after a
+            // record's worth of them.
+            if let [kind, major, ..] = self.record[..] {
+                if !(20..=24).contains(&kind) || major != 3 {
+                    return Err(self.refuse(BadData::Decode, out));
+                }
+            }
             // An over-long record is refused from its header (rustls's
             // acceptor would only report its buffer full, without an alert).
             if let [_, _, _, high, low, ..] = self.record[..] {
