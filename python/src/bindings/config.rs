@@ -12,8 +12,20 @@ use pyo3::types::PyString;
 use std::sync::Arc;
 use wiretls_core::{CipherSuite, ClientAuth, ClientTls, DhParams, Engine, ProtocolVersion, ServerTls, Side};
 
+/// A list argument given as one str or bytes (which would iterate by character).
+fn not_a_string(list: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
+    if list.is_instance_of::<PyString>() || list.is_instance_of::<pyo3::types::PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} takes a list, not one string (write [{}])",
+            list.repr()?
+        )));
+    }
+    Ok(())
+}
+
 /// Suites by IANA name, OpenSSL name or IANA number.
 fn suites(list: &Bound<'_, PyAny>) -> PyResult<Vec<CipherSuite>> {
+    not_a_string(list, "cipher_suites")?;
     let mut out = Vec::new();
     for item in list.try_iter()? {
         let item = item?;
@@ -32,6 +44,7 @@ fn suites(list: &Bound<'_, PyAny>) -> PyResult<Vec<CipherSuite>> {
 }
 
 fn versions(list: &Bound<'_, PyAny>) -> PyResult<Vec<ProtocolVersion>> {
+    not_a_string(list, "versions")?;
     let mut out = Vec::new();
     for item in list.try_iter()? {
         let name: String = item?.extract()?;
@@ -48,6 +61,7 @@ fn versions(list: &Bound<'_, PyAny>) -> PyResult<Vec<ProtocolVersion>> {
 }
 
 fn alpn(list: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+    not_a_string(list, "alpn_protocols")?;
     let mut out = Vec::new();
     for item in list.try_iter()? {
         let item = item?;

@@ -2,7 +2,6 @@
 //! `data_from_application`, with `send_alert`, `application_finished` and
 //! the getters of the seed's TODO list; and the verify callback's adapter.
 
-use super::alerts;
 use super::certs::{check, PyCertificate};
 use super::errors::to_py;
 use super::shared::{Queued, Shared};
@@ -32,7 +31,8 @@ impl VerifyCallback for PyVerify {
             let certs = PyCertificate::list(py, chain)?;
             let conn = match shared.python.get().and_then(|w| w.bind(py).upgrade()) {
                 Some(conn) => conn,
-                None => Bound::new(py, PyConnection { shared: Arc::clone(&shared) })?.into_any(),
+                None => Bound::new(py, PyConnection { shared: Arc::clone(&shared), owns_references: false })?
+                    .into_any(),
             };
             self.callback.call1(py, (certs, conn))?;
             Ok(())
@@ -81,7 +81,7 @@ pub(crate) fn start(
         |_, r| r,
     )?;
     shared.finish(py, ran, |()| ())?;
-    let conn = Bound::new(py, PyConnection { shared: Arc::clone(&shared) })?;
+    let conn = Bound::new(py, PyConnection { shared: Arc::clone(&shared), owns_references: true })?;
     let _ = shared.python.set(pyo3::types::PyWeakrefReference::new(&conn)?.unbind());
     Ok(conn.unbind())
 }
@@ -92,6 +92,11 @@ pub(crate) fn start(
 #[pyclass(module = "wiretls", name = "Connection", frozen, weakref)]
 pub(crate) struct PyConnection {
     shared: Arc<Shared>,
+    /// Whether the garbage collector sees the connection's Python objects
+    /// through this object: only the one `start` returned (a second object
+    /// for the same connection, made for a verify callback after the first
+    /// was gone, must not report them twice).
+    owns_references: bool,
 }
 
 fn live(conn: &mut Option<Connection>) -> Result<&mut Connection, Error> {
@@ -107,10 +112,11 @@ impl PyConnection {
         let ran = self.shared.run(
             py,
             true,
-            |state| live(&mut state.conn)?.data_from_wire(input),
-            |state, result| {
+            // Data kept earlier first, then this input's, then what a
+            // store's answer released while this call ran.
+            |state| {
                 let mut out = std::mem::take(&mut state.pending_plain);
-                match result {
+                match live(&mut state.conn)?.data_from_wire(input) {
                     Ok(plain) => {
                         out.extend_from_slice(&plain);
                         Ok(out)
@@ -118,6 +124,20 @@ impl PyConnection {
                     Err(e) if !out.is_empty() => {
                         state.deferred.get_or_insert(e);
                         Ok(out)
+                    }
+                    Err(e) => Err(e),
+                }
+            },
+            |state, result| {
+                let later = std::mem::take(&mut state.pending_plain);
+                match result {
+                    Ok(mut out) => {
+                        out.extend_from_slice(&later);
+                        Ok(out)
+                    }
+                    Err(e) if !later.is_empty() => {
+                        state.deferred.get_or_insert(e);
+                        Ok(later)
                     }
                     Err(e) => Err(e),
                 }
@@ -273,8 +293,28 @@ impl PyConnection {
         self.info(py, |c| c.invalidated_by().is_some())
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<Self>().is_ok_and(|o| Arc::ptr_eq(&self.shared, &o.get().shared))
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let py = other.py();
+        match other.cast::<Self>() {
+            Ok(o) => pyo3::types::PyBool::new(py, Arc::ptr_eq(&self.shared, &o.get().shared))
+                .to_owned()
+                .into_any()
+                .unbind(),
+            Err(_) => py.NotImplemented(),
+        }
+    }
+
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if self.owns_references {
+            self.shared.traverse(&visit)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        if self.owns_references {
+            self.shared.clear();
+        }
     }
 
     fn __hash__(&self) -> u64 {
@@ -302,20 +342,23 @@ impl PyConnection {
         description: AlertDescription,
         level: Option<AlertLevel>,
     ) -> PyResult<()> {
-        let mut stash = self.shared.stash();
-        if stash.in_verify.is_none() {
+        if self.shared.stash().in_verify.is_none() {
             return Err(PyRuntimeError::new_err(
                 "send_alert from inside this connection's callback: only the verify callback may send one (its veto)",
             ));
         }
-        let resolved = check(py, description.resolve_level(level, None))?;
-        if resolved != AlertLevel::Fatal {
+        // The version is not known to the verify callback: a level the TLS
+        // 1.2 rules leave open (bad_certificate without a level) is the
+        // fatal one TLS 1.3 mandates, as a veto always is.
+        let resolved = description
+            .resolve_level(level, None)
+            .or_else(|_| description.resolve_level(level, Some(wiretls_core::ProtocolVersion::Tls13)));
+        if check(py, resolved)? != AlertLevel::Fatal {
             return Err(PyRuntimeError::new_err(
                 "only a fatal alert can be sent from verify_callback (it vetoes the peer)",
             ));
         }
-        stash.verify_alert = Some(description);
-        let _ = alerts::description(py, description)?;
+        self.shared.stash().verify_alert = Some(description);
         Ok(())
     }
 }

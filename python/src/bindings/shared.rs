@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Wake, Waker};
 use wiretls_core::{AlertDescription, Connection, Error, Side};
 
@@ -76,13 +76,27 @@ pub(crate) struct Shared {
     stash: Mutex<Stash>,
     owner: AtomicU64,
     woken: AtomicBool,
+    /// One call at a time from taking its output to handing it to the
+    /// transport callbacks, so that output reaches the wire in the order
+    /// the engine wrote it whichever thread gets the GIL first.
+    delivering: Mutex<bool>,
+    delivered: Condvar,
+    delivery_owner: AtomicU64,
     pub(crate) side: Side,
     pub(crate) engine: &'static str,
-    write_to_wire: Py<PyAny>,
-    wire_close: Option<Py<PyAny>>,
+    /// The transport callbacks: the seed's write_to_wire and wire_close
+    /// (behind a lock so that the garbage collector can clear them, breaking
+    /// the cycle an asyncio protocol that owns its connection makes).
+    transport: Mutex<Transport>,
     /// The Python `Connection` that `start` returned (weak: it owns this),
     /// handed to the verify callback.
     pub(crate) python: std::sync::OnceLock<Py<pyo3::types::PyWeakrefReference>>,
+}
+
+/// The transport callbacks of a connection.
+pub(crate) struct Transport {
+    write_to_wire: Option<Py<PyAny>>,
+    wire_close: Option<Py<PyAny>>,
 }
 
 /// Sets the connection's flag when a store answers (core's waker).
@@ -101,6 +115,47 @@ pub(crate) struct Ran<T> {
     pub(crate) result: Result<T, Error>,
     output: Vec<u8>,
     close: Option<bool>,
+    /// This call's turn to deliver (none for a call made from inside a
+    /// transport callback of the same connection, whose output follows the
+    /// bytes being delivered); released when dropped.
+    _turn: Option<Turn>,
+}
+
+/// A call's turn to take and deliver its output.
+pub(crate) struct Turn(Arc<Shared>);
+
+impl Turn {
+    /// Wait (the GIL released by the caller) for the connection's turn.
+    fn take(shared: &Arc<Shared>) -> Option<Self> {
+        if shared.delivery_owner.load(Ordering::SeqCst) == thread_key() {
+            return None;
+        }
+        let mut busy = shared.delivering.lock().unwrap_or_else(PoisonError::into_inner);
+        while *busy {
+            busy = shared.delivered.wait(busy).unwrap_or_else(PoisonError::into_inner);
+        }
+        *busy = true;
+        shared.delivery_owner.store(thread_key(), Ordering::SeqCst);
+        Some(Self(Arc::clone(shared)))
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.0.delivery_owner.store(0, Ordering::SeqCst);
+        *self.0.delivering.lock().unwrap_or_else(PoisonError::into_inner) = false;
+        self.0.delivered.notify_one();
+    }
+}
+
+/// Ends the connection's engine work on this thread, even on a panic.
+struct Working<'a>(&'a Shared);
+
+impl Drop for Working<'_> {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.borrow_mut().pop());
+        self.0.owner.store(0, Ordering::SeqCst);
+    }
 }
 
 impl Shared {
@@ -120,10 +175,12 @@ impl Shared {
             stash: Mutex::new(Stash::default()),
             owner: AtomicU64::new(0),
             woken: AtomicBool::new(false),
+            delivering: Mutex::new(false),
+            delivered: Condvar::new(),
+            delivery_owner: AtomicU64::new(0),
             side,
             engine,
-            write_to_wire,
-            wire_close,
+            transport: Mutex::new(Transport { write_to_wire: Some(write_to_wire), wire_close }),
             python: std::sync::OnceLock::new(),
         })
     }
@@ -173,9 +230,15 @@ impl Shared {
             ));
         }
         Ok(py.detach(|| {
+            let turn = Turn::take(self);
             let mut state = self.lock();
+            if take_deferred && state.deferred.is_none() {
+                // A callback's exception that no error took is stale.
+                self.stash().callback_error = None;
+            }
             self.owner.store(thread_key(), Ordering::SeqCst);
             CURRENT.with(|c| c.borrow_mut().push(Arc::downgrade(self)));
+            let working = Working(self);
             let result = match state.deferred.take() {
                 Some(e) if take_deferred => Err(e),
                 kept => {
@@ -185,8 +248,7 @@ impl Shared {
             };
             self.drain(&mut state);
             let result = after(&mut state, result);
-            CURRENT.with(|c| c.borrow_mut().pop());
-            self.owner.store(0, Ordering::SeqCst);
+            drop(working);
             let mut output = Vec::new();
             let mut close = None;
             let State { conn, close_reported, .. } = &mut *state;
@@ -199,7 +261,7 @@ impl Shared {
                     *close_reported = close.is_some();
                 }
             }
-            Ran { result, output, close }
+            Ran { result, output, close, _turn: turn }
         }))
     }
 
@@ -241,12 +303,19 @@ impl Shared {
     /// `undelivered` gets a success's value when a transport callback raised.
     pub(crate) fn finish<T>(&self, py: Python<'_>, ran: Ran<T>, undelivered: impl FnOnce(T)) -> PyResult<T> {
         let mut transport_error = None;
-        if !ran.output.is_empty() {
-            if let Err(e) = self.write_to_wire.call1(py, (PyBytes::new(py, &ran.output),)) {
+        let (write, close) = {
+            let t = self.transport();
+            (
+                t.write_to_wire.as_ref().map(|w| w.clone_ref(py)),
+                t.wire_close.as_ref().map(|c| c.clone_ref(py)),
+            )
+        };
+        if let (false, Some(write)) = (ran.output.is_empty(), &write) {
+            if let Err(e) = write.call1(py, (PyBytes::new(py, &ran.output),)) {
                 transport_error = Some(e);
             }
         }
-        if let (Some(immediate), Some(close)) = (ran.close, &self.wire_close) {
+        if let (Some(immediate), Some(close)) = (ran.close, &close) {
             if let Err(e) = close.call1(py, (immediate,)) {
                 transport_error.get_or_insert(e);
             }
@@ -266,6 +335,13 @@ impl Shared {
                     | Error::NoServerCertificate { .. } => self.stash().callback_error.take(),
                     _ => None,
                 };
+                // KeyboardInterrupt, SystemExit: raised as themselves, not
+                // wrapped in a TLS error that `except TLSError` would catch.
+                if let Some(c) =
+                    cause.as_ref().filter(|c| !c.is_instance_of::<pyo3::exceptions::PyException>(py))
+                {
+                    return Err(c.clone_ref(py));
+                }
                 let err = to_py(py, &e, cause);
                 if let Some(t) = transport_error {
                     let _ = err.value(py).setattr("__context__", t.value(py));
@@ -296,6 +372,36 @@ impl Shared {
         }
         let ran = self.run(py, false, |_| Ok(()), |_, r| r)?;
         self.finish(py, ran, |()| ())
+    }
+
+    fn transport(&self) -> MutexGuard<'_, Transport> {
+        self.transport.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The garbage collector's view: the Python objects this connection
+    /// holds (skipped while another thread holds them, which only keeps
+    /// them alive longer).
+    pub(crate) fn traverse(&self, visit: &pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if let Ok(t) = self.transport.try_lock() {
+            for obj in [&t.write_to_wire, &t.wire_close].into_iter().flatten() {
+                visit.call(obj)?;
+            }
+        }
+        if let Ok(stash) = self.stash.try_lock() {
+            for task in &stash.tasks {
+                visit.call(task)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The garbage collector breaks a cycle through this connection.
+    pub(crate) fn clear(&self) {
+        let mut t = self.transport();
+        t.write_to_wire = None;
+        t.wire_close = None;
+        drop(t);
+        self.stash().tasks.clear();
     }
 
     /// Record a Python callback's exception (the first one counts).

@@ -162,6 +162,19 @@ fn schedule(
             }
             let exc = task.call_method0("exception")?;
             if !exc.is_none() {
+                if !weak.upgrade().is_some_and(|s| s.side == wiretls_core::Side::Server) {
+                    // A client store answered None for goes on without a
+                    // certificate, and no error would carry the exception:
+                    // log it through the loop, as asyncio does for a lost task.
+                    let context = pyo3::types::PyDict::new(py);
+                    context.set_item(
+                        "message",
+                        "wiretls: a ClientCertificateStore task raised; answered None for it",
+                    )?;
+                    context.set_item("exception", &exc)?;
+                    context.set_item("task", &task)?;
+                    task.call_method0("get_loop")?.call_method1("call_exception_handler", (context,))?;
+                }
                 if let Some(s) = weak.upgrade() {
                     s.record_callback_error(PyErr::from_value(exc));
                 }
