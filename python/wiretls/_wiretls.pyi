@@ -224,8 +224,8 @@ class ClientTLS:
         alpn_protocols: Optional[Sequence[Union[bytes, str]]] = None,
         resumption: bool = True,
     ) -> None:
-        """``cipher_suites``: IANA names (``"TLS13_AES_128_GCM_SHA256"``),
-        OpenSSL names or IANA numbers, in preference order; None = the
+        """``cipher_suites``: wiretls's names (``"TLS13_AES_128_GCM_SHA256"``),
+        OpenSSL's names or IANA numbers, in preference order; None = the
         engine's default set. ``versions``: ``"TLSv1.2"``, ``"TLSv1.3"``."""
     def start(
         self,
