@@ -119,7 +119,8 @@ pub fn run_scenario(
 macro_rules! for_each_scenario {
     ($callback:path; $($args:tt)*) => {
         $callback! { ($($args)*)
-            handshake: [every_suite_and_key_type, every_common_group, first_flight_before_start_returns,
+            handshake: [every_suite_and_key_type, every_common_group, server_group_forces_hello_retry,
+                        first_flight_before_start_returns,
                         unsupported_suites_are_refused, tls13_suite_selection, no_common_suite, version_mismatch,
                         alpn, dh_params],
             data: [sizes_both_ways, before_handshake_is_buffered, many_small_writes, info_is_symmetric],

@@ -312,7 +312,10 @@ pub enum StoreAnswer {
 /// One handshake's question to its certificate store, for engines whose
 /// library calls back repeatedly until it gets an answer (OpenSSL's and
 /// BoringSSL's certificate callbacks): the store is asked once, its answer
-/// polled after that.
+/// polled after that. The answer is kept: a library that runs its callback
+/// again in the same handshake (OpenSSL does for the second ClientHello,
+/// after a HelloRetryRequest) gets the same chain, and the store is not
+/// asked twice.
 pub struct StoreQuery {
     store: StoreRef,
     waker: Arc<StoreWaker>,
@@ -323,6 +326,8 @@ pub struct StoreQuery {
 struct QueryState {
     asked: bool,
     request: Option<ChainRequest>,
+    /// The answer once taken from `request`.
+    answer: Option<Option<CertificateChain>>,
 }
 
 impl StoreQuery {
@@ -355,11 +360,15 @@ impl StoreQuery {
             }
             state = self.lock();
         }
+        if let Some(answer) = &state.answer {
+            return answer.clone().map_or(StoreAnswer::NoChain, StoreAnswer::Chain);
+        }
         let Some(request) = &state.request else { return StoreAnswer::NoChain };
         match request.take() {
             None => StoreAnswer::Pending,
             Some(answer) => {
                 state.request = None;
+                state.answer = Some(answer.clone());
                 answer.map_or(StoreAnswer::NoChain, StoreAnswer::Chain)
             }
         }

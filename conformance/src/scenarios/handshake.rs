@@ -1,7 +1,7 @@
 //! Handshakes: every version x suite x key type both engines offer, groups,
 //! ALPN, and refusals.
 
-use wiretls_core::{CipherSuite, Engine, Error, Feature, KeyExchange, ProtocolVersion};
+use wiretls_core::{CipherSuite, Engine, Error, Feature, KeyExchange, NamedGroup, ProtocolVersion};
 
 use super::{assert_alert, ders, received_ders};
 use crate::fixtures;
@@ -111,6 +111,19 @@ pub fn every_common_group(client: &dyn Engine, server: &dyn Engine) {
         assert_eq!(pair.client.info().key_exchange_group, Some(group));
         assert_eq!(pair.server.info().key_exchange_group, Some(group));
     }
+}
+
+/// A server that accepts one group the client offers but sent no key share
+/// for asks again (a TLS 1.3 HelloRetryRequest) and uses its certificate
+/// store's answer for the second ClientHello too: both ends report the
+/// server's group.
+pub fn server_group_forces_hello_retry(client: &dyn Engine, server: &dyn Engine) {
+    let group = NamedGroup::SECP256R1;
+    let s = fixtures::p256_server().with_groups(&[group]);
+    let mut pair = Pair::new(client, &fixtures::client(), server, &s);
+    pair.handshake();
+    assert_eq!(pair.client.info().key_exchange_group, Some(group));
+    assert_eq!(pair.server.info().key_exchange_group, Some(group));
 }
 
 /// The ClientHello reaches the wire before `start` returns.
