@@ -65,6 +65,9 @@ impl Common {
         if !self.cipher_suites.iter().any(|s| self.versions.contains(&s.version())) {
             return Err(ConfigError::NoUsableCipherSuites.into());
         }
+        if self.groups.as_ref().is_some_and(Vec::is_empty) {
+            return Err(ConfigError::NoGroups.into());
+        }
         Ok(())
     }
 
@@ -132,7 +135,9 @@ macro_rules! common_accessors {
         }
 
         /// Offer only these key-exchange groups, in this order. Default: the
-        /// engine's own default list.
+        /// engine's own default list. An empty list is
+        /// [`ConfigError::NoGroups`] when a connection starts; a group the
+        /// engine lacks is [`Error::Unsupported`] then.
         pub fn with_groups(mut self, groups: &[NamedGroup]) -> Self {
             self.common.groups = Some(groups.to_vec());
             self.common.prepared = Prepared::default();
@@ -758,6 +763,16 @@ mod tests {
         assert!(invalid(&[b""]));
         assert!(invalid(&[b"h2", &[b'x'; 256]]));
         assert!(!invalid(&[b"h2", &[b'x'; 255]]));
+    }
+
+    #[test]
+    fn an_empty_group_list_is_refused_at_start() -> Result<(), Error> {
+        let tls = ClientTls::new("example.com")?;
+        assert!(tls.common.check().is_ok(), "the engine's default groups");
+        let tls = tls.with_groups(&[]);
+        assert_eq!(tls.common.check(), Err(Error::Config(ConfigError::NoGroups)));
+        assert!(tls.with_groups(&[NamedGroup::X25519]).common.check().is_ok());
+        Ok(())
     }
 
     #[test]

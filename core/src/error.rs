@@ -647,6 +647,9 @@ pub enum ConfigError {
     /// None of the configured cipher suites can be used with the configured versions.
     #[error("no cipher suite usable with the enabled versions")]
     NoUsableCipherSuites,
+    /// An empty list of key-exchange groups was configured.
+    #[error("no key-exchange group enabled")]
+    NoGroups,
     /// DHE cipher suites were configured on a server without `dh_params`.
     #[error("DHE suite {0} configured without dh_params")]
     DhSuiteWithoutParams(CipherSuite),

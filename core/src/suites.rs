@@ -266,6 +266,36 @@ impl NamedGroup {
     /// `X25519MLKEM768` (0x11ec): hybrid post-quantum key agreement.
     pub const X25519MLKEM768: Self = Self(0x11ec);
 
+    /// Every group wiretls has a constant for, in the order of the constants.
+    pub const KNOWN: &'static [Self] = &[
+        Self::SECP256R1,
+        Self::SECP384R1,
+        Self::SECP521R1,
+        Self::X25519,
+        Self::X448,
+        Self::FFDHE2048,
+        Self::FFDHE3072,
+        Self::FFDHE4096,
+        Self::X25519MLKEM768,
+    ];
+
+    /// A known group by its IANA name (`"secp256r1"`, `"x25519"`) or its
+    /// OpenSSL name (`"P-256"`, `"X25519"`), ignoring ASCII case.
+    ///
+    /// ```
+    /// use wiretls_core::NamedGroup;
+    /// assert_eq!(NamedGroup::from_name("P-384"), Some(NamedGroup::SECP384R1));
+    /// assert_eq!(NamedGroup::from_name("x25519mlkem768"), Some(NamedGroup::X25519MLKEM768));
+    /// assert_eq!(NamedGroup::from_name("brainpoolP256r1"), None);
+    /// ```
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::KNOWN.iter().copied().find(|g| {
+            let names = [g.name(), g.openssl_name()];
+            names.into_iter().flatten().any(|n| n.eq_ignore_ascii_case(name))
+        })
+    }
+
     /// The name OpenSSL and BoringSSL use in their group lists.
     #[must_use]
     pub const fn openssl_name(self) -> Option<&'static str> {
@@ -330,5 +360,19 @@ mod tests {
         // Weak suites have no constant: TLS_RSA_WITH_AES_128_CBC_SHA.
         assert_eq!(CipherSuite::from_iana(0x002f), None);
         assert_eq!(ProtocolVersion::from_wire(0x0302), None);
+    }
+
+    #[test]
+    fn every_known_group_has_both_names_and_is_found_by_them() {
+        for g in NamedGroup::KNOWN {
+            let (Some(iana), Some(openssl)) = (g.name(), g.openssl_name()) else {
+                panic!("{g:?} lacks a name");
+            };
+            assert_eq!(NamedGroup::from_name(iana), Some(*g));
+            assert_eq!(NamedGroup::from_name(openssl), Some(*g));
+            assert_eq!(NamedGroup::from_name(&iana.to_ascii_uppercase()), Some(*g));
+        }
+        assert_eq!(NamedGroup::from_name(""), None);
+        assert_eq!(NamedGroup::from_name("secp224r1"), None);
     }
 }

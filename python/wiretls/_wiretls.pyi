@@ -221,12 +221,17 @@ class ClientTLS:
         *,
         engine: str = "rustls",
         versions: Optional[Sequence[str]] = None,
+        groups: Optional[Sequence[Union[str, int]]] = None,
         alpn_protocols: Optional[Sequence[Union[bytes, str]]] = None,
         resumption: bool = True,
     ) -> None:
         """``cipher_suites``: wiretls's names (``"TLS13_AES_128_GCM_SHA256"``),
         OpenSSL's names or IANA numbers, in preference order; None = the
-        engine's default set. ``versions``: ``"TLSv1.2"``, ``"TLSv1.3"``."""
+        engine's default set. ``versions``: ``"TLSv1.2"``, ``"TLSv1.3"``.
+        ``groups``: the key-exchange groups offered, in preference order, by
+        IANA name (``"x25519"``, ``"secp256r1"``, ``"X25519MLKEM768"``),
+        OpenSSL name (``"P-256"``) or IANA number; None = the engine's
+        default list."""
     def start(
         self,
         write_to_wire_callback: WriteToWire,
@@ -250,6 +255,7 @@ class ServerTLS:
         engine: str = "rustls",
         cipher_suites: Optional[Sequence[Union[str, int]]] = None,
         versions: Optional[Sequence[str]] = None,
+        groups: Optional[Sequence[Union[str, int]]] = None,
         alpn_protocols: Optional[Sequence[Union[bytes, str]]] = None,
         client_auth: str = "none",
         client_trust_root: Optional[TrustStore] = None,

@@ -10,7 +10,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use std::sync::Arc;
-use wiretls_core::{CipherSuite, ClientAuth, ClientTls, DhParams, Engine, ProtocolVersion, ServerTls, Side};
+use wiretls_core::{
+    CipherSuite, ClientAuth, ClientTls, DhParams, Engine, NamedGroup, ProtocolVersion, ServerTls, Side,
+};
 
 /// A list argument given as one str or bytes (which would iterate by character).
 fn not_a_string(list: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
@@ -60,6 +62,28 @@ fn versions(list: &Bound<'_, PyAny>) -> PyResult<Vec<ProtocolVersion>> {
     Ok(out)
 }
 
+/// Key-exchange groups by IANA name (`"x25519"`, `"secp256r1"`), OpenSSL
+/// name (`"P-256"`) or IANA number.
+fn groups(list: &Bound<'_, PyAny>) -> PyResult<Vec<NamedGroup>> {
+    not_a_string(list, "groups")?;
+    let mut out = Vec::new();
+    for item in list.try_iter()? {
+        let item = item?;
+        let group = if let Ok(n) = item.extract::<u16>() {
+            NamedGroup(n)
+        } else {
+            let name: String =
+                item.extract().map_err(|_| PyTypeError::new_err("a group is a name or an IANA number"))?;
+            NamedGroup::from_name(&name).ok_or_else(|| {
+                let known: Vec<&str> = NamedGroup::KNOWN.iter().filter_map(|g| g.name()).collect();
+                config_error(format!("unknown key-exchange group {name:?} (known: {})", known.join(", ")))
+            })?
+        };
+        out.push(group);
+    }
+    Ok(out)
+}
+
 fn alpn(list: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
     not_a_string(list, "alpn_protocols")?;
     let mut out = Vec::new();
@@ -75,13 +99,16 @@ fn alpn(list: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
 
 /// The settings both sides share, from their keyword arguments.
 macro_rules! common {
-    ($py:expr, $tls:expr, $cipher_suites:expr, $versions:expr, $alpn:expr) => {{
+    ($py:expr, $tls:expr, $cipher_suites:expr, $versions:expr, $groups:expr, $alpn:expr) => {{
         let mut tls = $tls;
         if let Some(s) = $cipher_suites {
             tls = tls.with_cipher_suites(&suites(s)?);
         }
         if let Some(v) = $versions {
             tls = check($py, tls.with_versions(&versions(v)?))?;
+        }
+        if let Some(g) = $groups {
+            tls = tls.with_groups(&groups(g)?);
         }
         if let Some(p) = $alpn {
             tls = check($py, tls.with_alpn_protocols(&alpn(p)?))?;
@@ -103,7 +130,7 @@ pub(crate) struct PyClientTls {
 impl PyClientTls {
     #[new]
     #[pyo3(signature = (server_hostname, cipher_suites = None, trust_root = None, client_certificate_store = None, *,
-        engine = DEFAULT_ENGINE, versions = None, alpn_protocols = None, resumption = true))]
+        engine = DEFAULT_ENGINE, versions = None, groups = None, alpn_protocols = None, resumption = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -113,6 +140,7 @@ impl PyClientTls {
         client_certificate_store: Option<&Bound<'_, PyAny>>,
         engine: &str,
         versions: Option<&Bound<'_, PyAny>>,
+        groups: Option<&Bound<'_, PyAny>>,
         alpn_protocols: Option<&Bound<'_, PyAny>>,
         resumption: bool,
     ) -> PyResult<Self> {
@@ -136,7 +164,8 @@ impl PyClientTls {
             }
             tls = tls.with_client_certificate_store(Arc::new(ClientStore(store.clone().unbind())));
         }
-        let tls = common!(py, tls, cipher_suites, versions, alpn_protocols).with_resumption(resumption);
+        let tls =
+            common!(py, tls, cipher_suites, versions, groups, alpn_protocols).with_resumption(resumption);
         Ok(Self { inner: tls, engine })
     }
 
@@ -190,7 +219,7 @@ pub(crate) struct PyServerTls {
 impl PyServerTls {
     #[new]
     #[pyo3(signature = (certificates, dh_params = None, *, engine = DEFAULT_ENGINE, cipher_suites = None, versions = None,
-        alpn_protocols = None, client_auth = "none", client_trust_root = None))]
+        groups = None, alpn_protocols = None, client_auth = "none", client_trust_root = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -199,6 +228,7 @@ impl PyServerTls {
         engine: &str,
         cipher_suites: Option<&Bound<'_, PyAny>>,
         versions: Option<&Bound<'_, PyAny>>,
+        groups: Option<&Bound<'_, PyAny>>,
         alpn_protocols: Option<&Bound<'_, PyAny>>,
         client_auth: &str,
         client_trust_root: Option<PyRef<'_, PyTrustStore>>,
@@ -230,7 +260,7 @@ impl PyServerTls {
             }
         };
         tls = tls.with_client_auth(auth);
-        let tls = common!(py, tls, cipher_suites, versions, alpn_protocols);
+        let tls = common!(py, tls, cipher_suites, versions, groups, alpn_protocols);
         Ok(Self { inner: tls, engine })
     }
 
